@@ -1,0 +1,13 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import render
+
+from assignments.models import Assignment, Skill
+
+
+@login_required
+def catalogue(request):
+    skills = Skill.objects.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.order_by("number"))
+    )
+    return render(request, "assignments/catalogue.html", {"skills": skills})

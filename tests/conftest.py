@@ -1,0 +1,62 @@
+from dataclasses import dataclass
+
+import pytest
+
+from tests.factories import (
+    DepartmentFactory,
+    TrajectoryFactory,
+    UserFactory,
+    staff_member,
+)
+from wpo.models import Department, Person, Role
+
+
+@dataclass
+class World:
+    """Two departments, each with its own trainer, coach and participant, and a project manager
+    and an administrator over both: enough to tell every role's scope apart."""
+
+    department: Department
+    other_department: Department
+    trainer: Person
+    other_trainer: Person
+    coach: Person
+    other_coach: Person
+    project_manager: Person
+    admin: object
+    trajectory: object
+    other_trajectory: object
+
+    def user(self, role: str):
+        """The login for a row of the access matrix; None is the anonymous visitor."""
+        if role == "anonymous":
+            return None
+        if role == "admin":
+            return self.admin
+        return getattr(self, role).user
+
+
+@pytest.fixture
+def world(db) -> World:
+    department = DepartmentFactory(name="Inpak")
+    other_department = DepartmentFactory(name="Groen")
+    trainer = staff_member(Role.TRAINER, department, first_name="Tineke")
+    other_trainer = staff_member(Role.TRAINER, other_department, first_name="Otto")
+    coach = staff_member(Role.COACH, department, first_name="Carla")
+    other_coach = staff_member(Role.COACH, other_department, first_name="Olga")
+    project_manager = staff_member(Role.PROJECT_MANAGER, first_name="Pieter")
+    admin = UserFactory(username="beheer", is_staff=True, is_superuser=True)
+    return World(
+        department=department,
+        other_department=other_department,
+        trainer=trainer,
+        other_trainer=other_trainer,
+        coach=coach,
+        other_coach=other_coach,
+        project_manager=project_manager,
+        admin=admin,
+        trajectory=TrajectoryFactory(department=department, trainer=trainer, coach=coach),
+        other_trajectory=TrajectoryFactory(
+            department=other_department, trainer=other_trainer, coach=other_coach
+        ),
+    )

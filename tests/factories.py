@@ -1,0 +1,206 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from assignments.models import Assignment, Level, Skill
+from certificates.models import Certificate
+from trajects.models import (
+    AssignmentProgress,
+    Escalation,
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    Trajectory,
+    TrajectorySkill,
+)
+from wpo.models import BusinessUnit, Department, Membership, Person, Role
+
+PASSWORD = "wpo-test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password(PASSWORD)
+
+
+class BusinessUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BusinessUnit
+
+    name = factory.Sequence(lambda n: f"Bedrijfsonderdeel {n}")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    business_unit = factory.SubFactory(BusinessUnitFactory)
+    name = factory.Sequence(lambda n: f"Afdeling {n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Iterator(["Sanne", "Mohammed", "Priya", "Kees", "Fatima", "Joris"])
+    last_name = factory.Sequence(lambda n: f"Jansen{n}")
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(PersonFactory)
+    role = Role.TRAINER
+    department = factory.SelfAttribute("person.department")
+
+
+def staff_member(role: str, department: Department | None = None, **person) -> Person:
+    """A person with a login and one role: a trainer or coach of `department`, or the project
+    manager (no department)."""
+    user = UserFactory()
+    person = PersonFactory(user=user, department=department or DepartmentFactory(), **person)
+    Membership.objects.create(
+        person=person, role=role, department=None if role == Role.PROJECT_MANAGER else department
+    )
+    return person
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Skill
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: 100 + n)
+    name = factory.Sequence(lambda n: f"Vaardigheid {n}")
+    competence = "Samenwerken en overleggen"
+    description = "Samen met collega's het werk goed doen."
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+        django_get_or_create = ["skill", "number"]
+
+    skill = factory.SubFactory(SkillFactory)
+    number = 1
+    level = Level.A
+    title = factory.Sequence(lambda n: f"Opdracht {n}")
+    learning_goal = "Je leert om hulp te vragen."
+    explanation = "Uitleg over de opdracht."
+    general_questions = "Wat vind je lastig?\nWie kun je om hulp vragen?"
+    summary = "- Vraag op tijd om hulp."
+    get_started_task = "Vraag deze week twee keer om hulp."
+    look_back_task = "Hoe ging het vragen om hulp?"
+    expected_weeks = 2
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interest
+
+    person = factory.SubFactory(PersonFactory)
+    department = factory.SelfAttribute("person.department")
+
+
+class TrajectoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trajectory
+
+    department = factory.SubFactory(DepartmentFactory)
+    participant = factory.SubFactory(
+        PersonFactory, department=factory.SelfAttribute("..department")
+    )
+    trainer = factory.SubFactory(PersonFactory, department=factory.SelfAttribute("..department"))
+    coach = factory.SubFactory(PersonFactory)
+    agreed_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    agreed_end = factory.LazyAttribute(lambda o: o.agreed_start + datetime.timedelta(days=182))
+    phase = 2
+
+
+class TrajectorySkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrajectorySkill
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    skill = factory.SubFactory(SkillFactory)
+    target_level = Level.B
+
+
+class AssignmentProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AssignmentProgress
+
+    trajectory_skill = factory.SubFactory(TrajectorySkillFactory)
+    assignment = factory.SubFactory(
+        AssignmentFactory, skill=factory.SelfAttribute("..trajectory_skill.skill")
+    )
+
+
+class GuidanceConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GuidanceConversation
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    planned_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+
+
+class FloorNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FloorNote
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    text = "Vroeg vandaag zelf om uitleg bij de nieuwe machine."
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    kind = MeetingKind.KICKOFF
+    scheduled_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    organiser = factory.SubFactory(PersonFactory)
+
+
+class MeetingAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingAttendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+
+
+class EscalationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Escalation
+
+    raised_by = factory.SubFactory(PersonFactory)
+    department = factory.SubFactory(DepartmentFactory)
+    subject = "Te weinig tijd voor begeleiding"
+    description = "De productiedruk laat geen ruimte voor gesprekken."
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certificate
+
+    trajectory = factory.SubFactory(TrajectoryFactory, phase=4)
+    participant_name = factory.LazyAttribute(lambda o: o.trajectory.participant.full_name)
+    skills = factory.LazyFunction(lambda: [{"skill": "Samenwerken", "level": "B"}])
+    period_start = factory.LazyAttribute(lambda o: o.trajectory.agreed_start)
+    period_end = factory.LazyAttribute(lambda o: o.trajectory.agreed_end)
+    organisation = "Werkbedrijf De Linie"
+    place = "Utrecht"
+    issued_on = factory.LazyFunction(timezone.localdate)
+    trainer_name = factory.LazyAttribute(lambda o: o.trajectory.trainer.full_name)
+    coach_name = factory.LazyAttribute(lambda o: o.trajectory.coach.full_name)

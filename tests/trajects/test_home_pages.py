@@ -1,0 +1,117 @@
+"""The role home pages: what they show, and that they run a fixed number of queries whatever
+the number of participants."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    AssignmentProgressFactory,
+    GuidanceConversationFactory,
+    InterestFactory,
+    TrajectoryFactory,
+    TrajectorySkillFactory,
+)
+from trajects.models import ProgressStatus
+
+PAGES = {
+    "trajects:trainer_home": "trainer",
+    "trajects:coach_home": "coach",
+    "trajects:organisation": "project_manager",
+}
+
+
+def add_participants(world, count):
+    for _ in range(count):
+        trajectory = TrajectoryFactory(
+            department=world.department, trainer=world.trainer, coach=world.coach
+        )
+        chosen = TrajectorySkillFactory(trajectory=trajectory)
+        AssignmentProgressFactory(trajectory_skill=chosen, status=ProgressStatus.WORKING)
+        GuidanceConversationFactory(trajectory=trajectory)
+        InterestFactory(person__department=world.department)
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_home_page_runs_the_same_number_of_queries_for_3_and_30_participants(client, world, name):
+    client.force_login(world.user(PAGES[name]))
+    url = reverse(name)
+    add_participants(world, 3)
+    small = queries_for(client, url)
+    add_participants(world, 27)
+    large = queries_for(client, url)
+
+    assert small == large
+    assert large <= 12
+
+
+def test_trainer_home_shows_current_assignment_and_next_conversation(client, world):
+    chosen = TrajectorySkillFactory(trajectory=world.trajectory)
+    progress = AssignmentProgressFactory(
+        trajectory_skill=chosen,
+        status=ProgressStatus.WORKING,
+        introduced_on=timezone.localdate() - datetime.timedelta(days=15),
+    )
+    GuidanceConversationFactory(trajectory=world.trajectory)
+    client.force_login(world.trainer.user)
+
+    page = client.get(reverse("trajects:trainer_home")).content.decode()
+
+    assert progress.assignment.title in page
+    assert "2 weken" in page
+    assert "Volgend gesprek" in page
+
+
+def test_trainer_home_flags_an_overdue_look_back(client, world):
+    chosen = TrajectorySkillFactory(trajectory=world.trajectory)
+    AssignmentProgressFactory(
+        trajectory_skill=chosen,
+        status=ProgressStatus.WORKING,
+        look_back_due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    client.force_login(world.trainer.user)
+
+    page = client.get(reverse("trajects:trainer_home")).content.decode()
+
+    assert "terugkijkopdracht" in page.lower()
+
+
+def test_coach_home_counts_participants_per_phase_in_coached_departments_only(client, world):
+    TrajectoryFactory(department=world.department, phase=1)
+    client.force_login(world.coach.user)
+
+    response = client.get(reverse("trajects:coach_home"))
+
+    rows = {d.name: d for d in response.context["departments"]}
+    assert set(rows) == {world.department.name}
+    assert (rows[world.department.name].phase_1, rows[world.department.name].phase_2) == (1, 1)
+
+
+def test_organisation_totals_add_up_over_all_departments(client, world):
+    TrajectoryFactory(department=world.other_department, phase=3)
+    client.force_login(world.project_manager.user)
+
+    response = client.get(reverse("trajects:organisation"))
+
+    assert response.context["totals"]["active"] == 3
+    assert response.context["totals"]["phase_3"] == 1
+
+
+def test_out_of_scope_names_never_appear_on_the_trainer_home(client, world):
+    client.force_login(world.trainer.user)
+
+    page = client.get(reverse("trajects:trainer_home")).content.decode()
+
+    assert world.trajectory.participant.full_name in page
+    assert world.other_trajectory.participant.full_name not in page

@@ -1,0 +1,126 @@
+from django.contrib import admin
+
+from trajects.models import (
+    AssignmentProgress,
+    Escalation,
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Meeting,
+    MeetingAttendance,
+    Trajectory,
+    TrajectorySkill,
+)
+
+PARTICIPANT_SEARCH = ["participant__first_name", "participant__last_name"]
+
+
+@admin.register(Interest)
+class InterestAdmin(admin.ModelAdmin):
+    list_display = ["person", "department", "supervisor", "registered_on", "withdrawn_on"]
+    list_filter = ["department", "registered_on"]
+    search_fields = ["person__first_name", "person__last_name"]
+    list_select_related = ["person", "department", "supervisor"]
+    autocomplete_fields = ["person", "department", "supervisor"]
+    date_hierarchy = "registered_on"
+
+
+class TrajectorySkillInline(admin.TabularInline):
+    model = TrajectorySkill
+    extra = 0
+    autocomplete_fields = ["assessed_by", "second_assessor"]
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(admin.ModelAdmin):
+    list_display = [
+        "participant",
+        "department",
+        "trainer",
+        "coach",
+        "phase",
+        "agreed_start",
+        "agreed_end",
+        "closed_on",
+        "stopped_on",
+    ]
+    list_filter = ["phase", "department__business_unit", "department"]
+    search_fields = PARTICIPANT_SEARCH
+    list_select_related = ["participant", "department", "trainer", "coach"]
+    autocomplete_fields = ["participant", "department", "trainer", "coach", "interest"]
+    date_hierarchy = "agreed_start"
+    inlines = [TrajectorySkillInline]
+
+
+@admin.register(TrajectorySkill)
+class TrajectorySkillAdmin(admin.ModelAdmin):
+    list_display = ["trajectory", "skill", "target_level", "achieved_level", "assessed_on"]
+    list_filter = ["skill", "target_level", "achieved_level"]
+    search_fields = ["trajectory__participant__first_name", "trajectory__participant__last_name"]
+    list_select_related = ["trajectory__participant", "skill"]
+    autocomplete_fields = ["trajectory", "assessed_by", "second_assessor"]
+
+
+@admin.register(AssignmentProgress)
+class AssignmentProgressAdmin(admin.ModelAdmin):
+    list_display = ["trajectory_skill", "assignment", "status", "introduced_on", "passed_on"]
+    list_filter = ["status", "assignment__skill", "assignment__level"]
+    search_fields = [
+        "trajectory_skill__trajectory__participant__first_name",
+        "trajectory_skill__trajectory__participant__last_name",
+    ]
+    list_select_related = [
+        "trajectory_skill__trajectory__participant",
+        "trajectory_skill__skill",
+        "assignment__skill",
+    ]
+    autocomplete_fields = ["trajectory_skill", "assignment", "second_assessor"]
+
+
+@admin.register(GuidanceConversation)
+class GuidanceConversationAdmin(admin.ModelAdmin):
+    list_display = ["trajectory", "planned_at", "held_at", "outcome", "coach_present"]
+    list_filter = ["outcome", "coach_present"]
+    search_fields = ["trajectory__participant__first_name", "trajectory__participant__last_name"]
+    list_select_related = ["trajectory__participant"]
+    autocomplete_fields = ["trajectory", "progress", "second_assessor", "author"]
+    date_hierarchy = "planned_at"
+
+
+@admin.register(FloorNote)
+class FloorNoteAdmin(admin.ModelAdmin):
+    list_display = ["trajectory", "written_at", "text"]
+    search_fields = [
+        "text",
+        "trajectory__participant__first_name",
+        "trajectory__participant__last_name",
+    ]
+    list_select_related = ["trajectory__participant"]
+    autocomplete_fields = ["trajectory", "progress", "author"]
+    date_hierarchy = "written_at"
+
+
+class MeetingAttendanceInline(admin.TabularInline):
+    model = MeetingAttendance
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["kind", "title", "scheduled_at", "organiser", "location"]
+    list_filter = ["kind", "departments"]
+    search_fields = ["title", "notes", "location"]
+    list_select_related = ["organiser"]
+    autocomplete_fields = ["organiser", "departments"]
+    date_hierarchy = "scheduled_at"
+    inlines = [MeetingAttendanceInline]
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = ["subject", "department", "raised_by", "raised_at", "answered_at"]
+    list_filter = ["department", "answered_at"]
+    search_fields = ["subject", "description", "answer"]
+    list_select_related = ["department", "raised_by"]
+    autocomplete_fields = ["raised_by", "department", "trajectory", "answered_by"]

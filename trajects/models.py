@@ -1,0 +1,617 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Max, Min, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import Assignment, Level, Skill
+from wpo import access
+from wpo.models import Department, Person
+
+
+class Interest(models.Model):
+    """Phase 1: an employee who, with their supervisor, wants to take part."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="interests", verbose_name=_("employee")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="interests", verbose_name=_("department")
+    )
+    supervisor = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("supervisor"),
+    )
+    registered_on = models.DateField(_("registered on"), default=timezone.localdate)
+    wish = models.TextField(_("what the employee would like to learn"), blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.interest_q(user))
+
+        def waiting(self):
+            return self.filter(withdrawn_on__isnull=True, trajectory__isnull=True)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["registered_on"]
+        verbose_name = _("interest registration")
+        verbose_name_plural = _("interest registrations")
+
+    def __str__(self):
+        return f"{self.person} ({self.registered_on:%d-%m-%Y})"
+
+
+class Phase(models.IntegerChoices):
+    START = 1, _("Start")
+    LEARNING = 2, _("Learning/work period")
+    ASSESSMENT = 3, _("Evaluation and assessment")
+    CLOSING = 4, _("Closing")
+
+
+class Trajectory(models.Model):
+    participant = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="trajectories", verbose_name=_("participant")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        verbose_name=_("department"),
+    )
+    trainer = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="trajectories_as_trainer",
+        verbose_name=_("workplace trainer"),
+    )
+    coach = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="trajectories_as_coach",
+        verbose_name=_("coach"),
+    )
+    interest = models.OneToOneField(
+        Interest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trajectory",
+        verbose_name=_("interest registration"),
+    )
+    agreed_start = models.DateField(_("agreed start"))
+    agreed_end = models.DateField(_("agreed end"))
+    phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices, default=Phase.START)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    stop_reason = models.TextField(_("reason for stopping"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.trajectory_q(user))
+
+        def active(self):
+            return self.filter(closed_on__isnull=True, stopped_on__isnull=True)
+
+        def guided_by(self, person_id):
+            return self.filter(trainer_id=person_id)
+
+        def with_overview(self):
+            """What an overview row shows (people, assignments in progress, last and next
+            conversation) in a fixed number of queries, however many rows."""
+            open_progress = AssignmentProgress.objects.open().select_related("assignment")
+            upcoming = Q(conversations__held_at__isnull=True) & Q(
+                conversations__planned_at__gte=timezone.now()
+            )
+            return (
+                self.select_related("participant", "department", "trainer")
+                .prefetch_related(
+                    Prefetch("skills", queryset=TrajectorySkill.objects.select_related("skill")),
+                    Prefetch("skills__progress", queryset=open_progress, to_attr="open_progress"),
+                )
+                .annotate(
+                    last_conversation_at=Max("conversations__held_at"),
+                    next_conversation_at=Min("conversations__planned_at", filter=upcoming),
+                )
+            )
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-agreed_start"]
+        verbose_name = _("WPO trajectory")
+        verbose_name_plural = _("WPO trajectories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agreed_end__gt=F("agreed_start")),
+                name="trajectory_end_after_start",
+                violation_error_message=_("The agreed end must be after the agreed start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__gte=1, phase__lte=4), name="trajectory_phase_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(stopped_on__isnull=True),
+                name="trajectory_closed_or_stopped_not_both",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(phase=4),
+                name="trajectory_closed_in_closing_phase",
+            ),
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | ~Q(stop_reason=""),
+                name="trajectory_stop_has_reason",
+                violation_error_message=_("Give the reason the trajectory stopped."),
+            ),
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(closed_on__isnull=True, stopped_on__isnull=True),
+                name="trajectory_one_open_per_participant",
+                violation_error_message=_("This participant already has an open trajectory."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} ({self.agreed_start:%d-%m-%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_on is None and self.stopped_on is None
+
+    @property
+    def current_progress(self) -> list["AssignmentProgress"]:
+        """Assignments in progress; needs `with_overview()`."""
+        return [progress for skill in self.skills.all() for progress in skill.open_progress]
+
+
+class TrajectorySkill(models.Model):
+    """A skill chosen for a trajectory, with the level aimed at and, once assessed, reached."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="skills", verbose_name=_("trajectory")
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.PROTECT, related_name="+", verbose_name=_("skill")
+    )
+    target_level = models.CharField(_("target level"), max_length=1, choices=Level.choices)
+    chosen_on = models.DateField(_("chosen on"), default=timezone.localdate)
+    achieved_level = models.CharField(
+        _("level reached"), max_length=1, choices=Level.choices, blank=True
+    )
+    assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assessed by"),
+    )
+    second_assessor = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second assessor"),
+    )
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.trajectory_q(user, "trajectory__"))
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["skill__number"]
+        verbose_name = _("chosen skill")
+        verbose_name_plural = _("chosen skills")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory", "skill"], name="trajectory_skill_chosen_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(target_level__in=Level.values), name="trajectory_skill_target_abc"
+            ),
+            models.CheckConstraint(
+                condition=Q(achieved_level="", assessed_on__isnull=True)
+                | Q(achieved_level__in=Level.values, assessed_on__isnull=False),
+                name="trajectory_skill_assessed_with_level_and_date",
+                violation_error_message=_("An assessment needs both a level and a date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.skill} ({self.get_target_level_display()})"
+
+
+class ProgressStatus(models.TextChoices):
+    INTRODUCED = "introduced", _("introduced")
+    WORKING = "working", _("working on it")
+    INDEPENDENT_WEEK = "independent_week", _("independent week")
+    PASSED = "passed", _("passed")
+    STOPPED = "stopped", _("stopped")
+
+
+OPEN_STATUSES = [
+    ProgressStatus.INTRODUCED,
+    ProgressStatus.WORKING,
+    ProgressStatus.INDEPENDENT_WEEK,
+]
+
+
+class AssignmentProgress(models.Model):
+    """One assignment of a chosen skill, from introduction to passed."""
+
+    trajectory_skill = models.ForeignKey(
+        TrajectorySkill,
+        on_delete=models.CASCADE,
+        related_name="progress",
+        verbose_name=_("chosen skill"),
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="+", verbose_name=_("assignment")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProgressStatus.choices,
+        default=ProgressStatus.INTRODUCED,
+    )
+    introduced_on = models.DateField(_("introduced on"), default=timezone.localdate)
+    get_started_on = models.DateField(_("get-started task on"), null=True, blank=True)
+    look_back_due_on = models.DateField(_("look-back due on"), null=True, blank=True)
+    look_back_done_on = models.DateField(_("look-back done on"), null=True, blank=True)
+    goal_reached_on = models.DateField(_("learning goal reached on"), null=True, blank=True)
+    independent_until = models.DateField(_("independent week until"), null=True, blank=True)
+    passed_on = models.DateField(_("passed on"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    second_assessor = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second assessor"),
+    )
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.trajectory_q(user, "trajectory_skill__trajectory__"))
+
+        def open(self):
+            return self.filter(status__in=OPEN_STATUSES)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["introduced_on"]
+        verbose_name = _("assignment progress")
+        verbose_name_plural = _("assignment progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory_skill", "assignment"], name="progress_assignment_once"
+            ),
+            models.UniqueConstraint(
+                fields=["trajectory_skill"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="progress_one_open_per_skill",
+                violation_error_message=_("This skill already has an assignment in progress."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProgressStatus.values), name="progress_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProgressStatus.PASSED) | Q(passed_on__isnull=False),
+                name="progress_passed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProgressStatus.INDEPENDENT_WEEK)
+                | Q(independent_until__isnull=False),
+                name="progress_independent_week_has_end",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProgressStatus.STOPPED) | Q(stopped_on__isnull=False),
+                name="progress_stopped_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assignment} — {self.get_status_display()}"
+
+    @property
+    def weeks_running(self) -> int:
+        return (timezone.localdate() - self.introduced_on).days // 7
+
+    @property
+    def look_back_overdue(self) -> bool:
+        return (
+            self.look_back_done_on is None
+            and self.look_back_due_on is not None
+            and self.look_back_due_on < timezone.localdate()
+        )
+
+    @property
+    def independent_week_ended(self) -> bool:
+        return (
+            self.status == ProgressStatus.INDEPENDENT_WEEK
+            and self.independent_until < timezone.localdate()
+        )
+
+
+class Outcome(models.TextChoices):
+    CONTINUE = "continue", _("keep practising")
+    GOAL_REACHED = "goal_reached", _("learning goal reached: independent week")
+    PASSED = "passed", _("passed after the independent week")
+    NOT_YET = "not_yet", _("not yet: back to practising")
+
+
+class GuidanceConversation(models.Model):
+    """A planned or held guidance conversation between participant and trainer."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="conversations",
+        verbose_name=_("trajectory"),
+    )
+    progress = models.ForeignKey(
+        AssignmentProgress,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="conversations",
+        verbose_name=_("assignment"),
+    )
+    planned_at = models.DateTimeField(_("planned for"), null=True, blank=True)
+    held_at = models.DateTimeField(_("held on"), null=True, blank=True)
+    coach_present = models.BooleanField(_("coach was there"), default=False)
+    participant_account = models.TextField(_("what the participant did and learned"), blank=True)
+    trainer_observations = models.TextField(_("what the trainer saw"), blank=True)
+    positive_feedback = models.TextField(_("positive feedback"), blank=True)
+    agreements = models.TextField(_("agreements"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    next_planned_at = models.DateTimeField(_("next conversation"), null=True, blank=True)
+    second_assessor = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("second assessor"),
+    )
+    participant_confirmed_at = models.DateTimeField(
+        _("confirmed by the participant at"), null=True, blank=True
+    )
+    participant_initials = models.CharField(_("participant's initials"), max_length=8, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.trajectory_q(user, "trajectory__"))
+
+        def held(self):
+            return self.filter(held_at__isnull=False)
+
+        def planned(self):
+            return self.filter(held_at__isnull=True, planned_at__isnull=False)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_at", "-planned_at"]
+        verbose_name = _("guidance conversation")
+        verbose_name_plural = _("guidance conversations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_at__isnull=False) | Q(held_at__isnull=False),
+                name="conversation_planned_or_held",
+                violation_error_message=_("A conversation needs a planned or held date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(held_at__isnull=False),
+                name="conversation_outcome_only_when_held",
+            ),
+            models.CheckConstraint(
+                condition=Q(participant_confirmed_at__isnull=True)
+                | (Q(held_at__isnull=False) & ~Q(participant_initials="")),
+                name="conversation_confirmation_held_with_initials",
+            ),
+        ]
+
+    def __str__(self):
+        when = self.held_at or self.planned_at
+        return f"{self.trajectory.participant} — {timezone.localtime(when):%d-%m-%Y %H:%M}"
+
+
+class FloorNote(models.Model):
+    """A short note from the shop floor: how it is going, what the trainer pointed out."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="notes", verbose_name=_("trajectory")
+    )
+    progress = models.ForeignKey(
+        AssignmentProgress,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notes",
+        verbose_name=_("assignment"),
+    )
+    text = models.TextField(_("note"))
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.trajectory_q(user, "trajectory__"))
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-written_at"]
+        verbose_name = _("floor note")
+        verbose_name_plural = _("floor notes")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="floor_note_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class MeetingKind(models.TextChoices):
+    KICKOFF = "kickoff", _("kick-off meeting")
+    DEPARTMENT_VISIT = "department_visit", _("department visit")
+    ONE_TO_ONE = "one_to_one", _("one-to-one with a trainer")
+    PEER_REVIEW = "peer_review", _("peer-review meeting")
+    CLOSING = "closing", _("closing")
+
+
+class Meeting(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    scheduled_at = models.DateTimeField(_("date and time"))
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    organiser = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="meetings_organised",
+        verbose_name=_("organiser"),
+    )
+    departments = models.ManyToManyField(
+        Department, related_name="meetings", blank=True, verbose_name=_("departments")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.meeting_q(user)).distinct()
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_at"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MeetingKind.values),
+                name="meeting_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {timezone.localtime(self.scheduled_at):%d-%m-%Y}"
+
+
+class MeetingAttendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("person")
+    )
+    attended = models.BooleanField(
+        _("attended"), null=True, blank=True, help_text=_("Empty until the meeting has been held.")
+    )
+
+    class Meta:
+        verbose_name = _("invitee")
+        verbose_name_plural = _("invitees")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
+        ]
+
+    def __str__(self):
+        return str(self.person)
+
+
+class Escalation(models.Model):
+    """A problem the coach cannot solve and puts to the project manager."""
+
+    raised_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="escalations", verbose_name=_("raised by")
+    )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="escalations",
+        verbose_name=_("department"),
+    )
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalations",
+        verbose_name=_("trajectory"),
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    description = models.TextField(_("description"))
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.escalation_q(user))
+
+        def open(self):
+            return self.filter(answered_at__isnull=True)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answer="")
+                | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="escalation_answer_with_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,185 @@
+"""Who may see and do what: the one place that answers it.
+
+Lists start from a model's `visible_to(user)` queryset, which filters with the Q objects made
+here; single objects come through `get_visible_or_404`, so an object outside your scope answers
+404 (we do not reveal that it exists). Pages meant for one role use `role_required`, which answers
+403 to a logged-in user without that role.
+
+The rules (DESIGN.md, "Access"):
+- a workplace trainer sees the trajectories they guide;
+- a coach sees everything in the departments they coach;
+- the project manager sees everything (and answers escalations);
+- the administrator works in the Django admin.
+A person with several roles sees the union.
+
+The rules are written against field paths (`prefix`), not models, so this module depends on
+nothing but the organisation: the apps that hold trajectories and certificates ask it, never the
+other way round.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from wpo.models import Person, Role
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Scope:
+    person_id: int | None = None
+    trainer_of: frozenset[int] = frozenset()
+    coach_of: frozenset[int] = frozenset()
+    is_project_manager: bool = False
+    is_admin: bool = False
+
+    @property
+    def roles(self) -> set[str]:
+        roles = set()
+        if self.trainer_of:
+            roles.add(Role.TRAINER)
+        if self.coach_of:
+            roles.add(Role.COACH)
+        if self.is_project_manager:
+            roles.add(Role.PROJECT_MANAGER)
+        return roles
+
+
+def scope_of(user) -> Scope:
+    """The user's roles and departments, read once per request (cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_wpo_scope", None)
+    if cached is not None:
+        return cached
+    rows = Person.objects.filter(user=user).values_list(
+        "pk", "memberships__role", "memberships__department_id"
+    )
+    person_id, trainer_of, coach_of, is_pm = None, set(), set(), False
+    for pk, role, department_id in rows:
+        person_id = pk
+        if role == Role.TRAINER:
+            trainer_of.add(department_id)
+        elif role == Role.COACH:
+            coach_of.add(department_id)
+        elif role == Role.PROJECT_MANAGER:
+            is_pm = True
+    scope = Scope(
+        person_id=person_id,
+        trainer_of=frozenset(trainer_of),
+        coach_of=frozenset(coach_of),
+        is_project_manager=is_pm,
+        is_admin=user.is_staff,
+    )
+    user._wpo_scope = scope
+    return scope
+
+
+def trajectory_q(user, prefix: str = "") -> Q:
+    """Trajectories, and everything that belongs to one (skills, progress, conversations, notes,
+    certificates: pass the path to the trajectory as `prefix`)."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    q = NOTHING
+    if scope.coach_of:
+        q |= Q(**{f"{prefix}department__in": scope.coach_of})
+    if scope.person_id:
+        q |= Q(**{f"{prefix}trainer_id": scope.person_id})
+    return q
+
+
+def department_q(user, prefix: str = "") -> Q:
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    departments = scope.coach_of | scope.trainer_of
+    return Q(**{f"{prefix}pk__in": departments}) if departments else NOTHING
+
+
+def coached_q(user, prefix: str = "") -> Q:
+    """The departments the user coaches (not all they may see, as a project manager)."""
+    coach_of = scope_of(user).coach_of
+    return Q(**{f"{prefix}pk__in": coach_of}) if coach_of else NOTHING
+
+
+def interest_q(user) -> Q:
+    """Interest registrations: a trainer sees those of the departments they train and those that
+    name them as supervisor; a coach those of the departments they coach."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    q = NOTHING
+    if scope.coach_of | scope.trainer_of:
+        q |= Q(department__in=scope.coach_of | scope.trainer_of)
+    if scope.person_id:
+        q |= Q(supervisor_id=scope.person_id)
+    return q
+
+
+def meeting_q(user) -> Q:
+    """Meetings: a coach sees those they organise and those for the departments they coach;
+    anyone sees the meetings they are invited to."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    q = NOTHING
+    if scope.coach_of:
+        q |= Q(departments__in=scope.coach_of)
+    if scope.person_id:
+        q |= Q(organiser_id=scope.person_id) | Q(attendances__person_id=scope.person_id)
+    return q
+
+
+def escalation_q(user) -> Q:
+    """Escalations go from a coach to the project manager; trainers do not see them."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    if not scope.coach_of:
+        return NOTHING
+    return Q(department__in=scope.coach_of) | Q(raised_by_id=scope.person_id)
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """The one way a view fetches a single scoped object."""
+    return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(scope_of(user).roles.intersection(roles))
+
+
+def role_required(*roles: str):
+    """Limit a view to users with one of `roles`; others who are logged in get 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def home_url_name(user) -> str | None:
+    """The page a user lands on after logging in, by their most encompassing role."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return "trajects:organisation"
+    if scope.coach_of:
+        return "trajects:coach_home"
+    if scope.trainer_of:
+        return "trajects:trainer_home"
+    if scope.is_admin:
+        return "admin:index"
+    return None

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from wpo.models import BusinessUnit, Department, Membership, Person
+
+admin.site.site_header = _("WPO tracker — administration")
+admin.site.site_title = _("WPO tracker")
+
+
+class DepartmentInline(admin.TabularInline):
+    model = Department
+    extra = 0
+
+
+@admin.register(BusinessUnit)
+class BusinessUnitAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    inlines = [DepartmentInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["department"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "business_unit"]
+    list_filter = ["business_unit"]
+    search_fields = ["name", "business_unit__name"]
+    list_select_related = ["business_unit"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "department", "employee_number", "user"]
+    list_filter = ["memberships__role", "department__business_unit", "department"]
+    search_fields = ["first_name", "last_name", "employee_number", "user__username"]
+    list_select_related = ["department", "user"]
+    autocomplete_fields = ["department", "user"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "department"]
+    list_filter = ["role", "department"]
+    search_fields = ["person__first_name", "person__last_name", "department__name"]
+    list_select_related = ["person", "department"]
+    autocomplete_fields = ["person", "department"]

@@ -1,0 +1,821 @@
+"""A realistic demo organisation, for trying the app, for scripted tours and for benchmarks.
+
+Everything is made with bulk inserts, so `--participants 5000` takes a minute or two, not hours.
+The generator is seeded: the same options give the same organisation.
+
+This module sits at the project level (like the root URLconf): it fills every app's tables.
+"""
+
+import datetime
+import math
+import random
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from assignments import catalogue
+from assignments.models import Assignment, Level, Skill
+from certificates.models import Certificate, new_verification_code
+from trajects.models import (
+    AssignmentProgress,
+    Escalation,
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Meeting,
+    MeetingAttendance,
+    MeetingKind,
+    Outcome,
+    Phase,
+    ProgressStatus,
+    Trajectory,
+    TrajectorySkill,
+)
+from wpo.models import BusinessUnit, Department, Membership, Person, Role
+
+DEFAULT_PASSWORD = "wpo-demo"
+BATCH = 1000
+
+UNITS = {
+    "Productie": ["Inpak", "Montage", "Houtbewerking"],
+    "Groen en Buitendienst": ["Groenvoorziening", "Recycling"],
+    "Facilitaire diensten": ["Schoonmaak", "Keuken", "Wasserij"],
+}
+STAFF_UNIT, STAFF_DEPARTMENT = "Facilitaire diensten", "Staf en begeleiding"
+
+FIRST_NAMES = [
+    "Anouk",
+    "Bram",
+    "Daan",
+    "Emma",
+    "Fleur",
+    "Gijs",
+    "Hanna",
+    "Iris",
+    "Jesse",
+    "Kim",
+    "Lars",
+    "Lotte",
+    "Mila",
+    "Noah",
+    "Olivier",
+    "Puck",
+    "Quinten",
+    "Roos",
+    "Sem",
+    "Tess",
+    "Thijs",
+    "Vera",
+    "Wouter",
+    "Yara",
+    "Zoë",
+    "Mohammed",
+    "Fatima",
+    "Youssef",
+    "Amira",
+    "Mehmet",
+    "Elif",
+    "Priya",
+    "Rajesh",
+    "Kofi",
+    "Ama",
+    "Tomasz",
+    "Agnieszka",
+    "Dmytro",
+    "Olena",
+    "Ricardo",
+    "Shanice",
+    "Kevin",
+    "Demi",
+    "Ruud",
+    "Ingrid",
+    "Henk",
+    "Marieke",
+    "Jeroen",
+    "Sandra",
+    "Wim",
+    "Nicole",
+    "Patrick",
+    "Esther",
+    "Dennis",
+    "Naima",
+    "Bilal",
+    "Sevda",
+    "Jayden",
+    "Luna",
+    "Finn",
+    "Senna",
+    "Milan",
+    "Nina",
+    "Rik",
+    "Sara",
+    "Stijn",
+    "Evi",
+    "Koen",
+    "Lieke",
+    "Bas",
+]
+# (infix, last name): a Dutch infix belongs to its surname, not to just any one
+LAST_NAMES = [
+    ("", name)
+    for name in (
+        "Jansen",
+        "Bakker",
+        "Visser",
+        "Smit",
+        "Meijer",
+        "Mulder",
+        "Bos",
+        "Vos",
+        "Peters",
+        "Hendriks",
+        "Dekker",
+        "Brouwer",
+        "Dijkstra",
+        "Kramer",
+        "Vermeulen",
+        "Kuipers",
+        "Verhoeven",
+        "Postma",
+        "Willems",
+        "Bosch",
+        "Veenstra",
+        "Huisman",
+        "Koster",
+        "Prins",
+        "Sanders",
+        "Schouten",
+        "Yilmaz",
+        "Kaya",
+        "Demir",
+        "Ouali",
+        "Boukhari",
+        "Nowak",
+        "Kowalski",
+        "Mensah",
+        "Asante",
+        "Persaud",
+        "Ramdin",
+        "Martina",
+        "Pinas",
+        "Kok",
+        "Wolters",
+        "Hoekstra",
+        "Maas",
+        "Timmermans",
+        "Claassen",
+        "Wijnands",
+        "Lammers",
+        "Sluiter",
+        "Rutten",
+        "Gerritsen",
+        "Evers",
+    )
+] + [
+    ("de", "Wit"),
+    ("de", "Jong"),
+    ("van den", "Berg"),
+    ("de", "Graaf"),
+    ("de", "Leeuw"),
+    ("de", "Haan"),
+    ("van der", "Linden"),
+    ("van den", "Heuvel"),
+    ("van", "Beek"),
+    ("van der", "Veen"),
+    ("van der", "Laan"),
+    ("ter", "Horst"),
+    ("van der", "Wal"),
+    ("van", "Doorn"),
+    ("van der", "Zanden"),
+    ("de", "Bruin"),
+    ("van", "Dijk"),
+    ("de", "Vries"),
+    ("van", "Leeuwen"),
+    ("el", "Amrani"),
+    ("de", "Groot"),
+    ("van", "Vliet"),
+    ("in 't", "Veld"),
+]
+
+ACCOUNTS = [
+    "Ik heb deze week twee keer zelf gevraagd of ik het goed deed.",
+    "Ik vond het lastig toen de machine stilviel, maar ik heb het meteen gemeld.",
+    "Ik heb mijn taken op een briefje gezet en afgestreept. Dat hielp.",
+    "Ik heb samen met Ahmed de kar ingeladen en we hebben overlegd wie wat doet.",
+    "Ik heb de werkinstructie eerst helemaal gelezen voordat ik begon.",
+    "Ik ben op tijd begonnen, elke dag. Eén keer was de bus te laat en heb ik gebeld.",
+    "Toen er kritiek kwam op mijn werk, ben ik rustig gebleven en heb ik gevraagd wat beter kon.",
+    "Ik heb geleerd dat ik moet controleren voordat ik iets doorgeef.",
+    "Het was druk en ik bleef rustig. Ik heb gevraagd wat eerst moest.",
+    "Ik merk dat ik minder snel boos word als iets anders gaat dan gepland.",
+]
+OBSERVATIONS = [
+    "Ik zag dat je dinsdag zelf de fout in de telling ontdekte en die hebt verbeterd.",
+    "Je vroeg twee keer om uitleg in plaats van te gokken. Dat scheelde werk.",
+    "Bij de overdracht vertelde je duidelijk wat nog moest gebeuren.",
+    "Je controleerde elke doos voordat hij op de pallet ging.",
+    "Toen het rooster veranderde, ging je zonder mopperen aan de nieuwe taak.",
+    "Je was elke dag op tijd en meldde je netjes af bij de pauze.",
+    "Als iemand je aanspreekt, kijk je nu de ander aan en luister je tot het einde.",
+    "Je maakte een planning voor de ochtend en hield je eraan.",
+    "In de drukte bleef je je eigen werk goed doen en hielp je ook een collega.",
+]
+FEEDBACK = [
+    "Goed dat je zelf om feedback vraagt!",
+    "Je werk zag er netjes uit, de klant was tevreden.",
+    "Je hebt goed samengewerkt met je nieuwe collega.",
+    "Knap dat je rustig bleef toen het misging.",
+    "Je instructie aan de stagiair was duidelijk.",
+    "Mooi dat je je afspraken deze weken allemaal bent nagekomen.",
+]
+AGREEMENTS = [
+    "Volgende week vraag je na elke klus één keer om feedback.",
+    "Je schrijft elke ochtend op wat je die dag gaat doen.",
+    "Bij twijfel pak je eerst de werkinstructie erbij.",
+    "We kijken over een week samen terug op de aan-de-slag-opdracht.",
+    "Komende week laat je zelfstandig zien dat je het kunt; daarna bespreken we het.",
+    "Je meldt het meteen als je ziet dat iets niet klopt.",
+]
+NOTES = [
+    "Vroeg vandaag zelf om uitleg bij de nieuwe sealmachine.",
+    "Had moeite met de drukte rond de lunch; even samen de prioriteiten doorgenomen.",
+    "Fout in de telling zelf gemeld, netjes!",
+    "Werkte goed samen met het nieuwe teamlid.",
+    "Vergat de controle aan het eind; kort op gewezen.",
+    "Was op tijd en had de spullen klaar.",
+    "Reageerde rustig op de opmerking van de klant.",
+    "Werkinstructie gepakt voordat hij begon. Goed zo.",
+]
+STOP_REASONS = [
+    "Deelnemer is naar een andere werkplek buiten de organisatie gegaan.",
+    "Langdurig ziek; later opnieuw starten.",
+    "Deelnemer wil voorlopig stoppen; in overleg afgesproken.",
+]
+ESCALATIONS = [
+    (
+        "Te weinig tijd voor begeleidingsgesprekken",
+        "Door de productiedruk komen de werkplekopleiders niet aan gesprekken toe.",
+    ),
+    (
+        "Geen rustige ruimte voor gesprekken",
+        "De spreekkamer is steeds bezet; gesprekken worden in de kantine gevoerd.",
+    ),
+    (
+        "Werkplekopleider langdurig afwezig",
+        "Drie deelnemers hebben tijdelijk geen begeleiding. Wie neemt het over?",
+    ),
+]
+
+
+@dataclass
+class Login:
+    username: str
+    role: str
+    person: Person | None = None
+    departments: list[Department] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+
+
+class DemoError(Exception):
+    pass
+
+
+def already_loaded() -> bool:
+    return BusinessUnit.objects.exists() or get_user_model().objects.filter(username="pm").exists()
+
+
+def reset():
+    """Remove every organisation, trajectory and certificate, and the demo logins."""
+    with transaction.atomic():
+        user_ids = list(Person.objects.filter(user__isnull=False).values_list("user_id", flat=True))
+        Certificate.objects.all().delete()
+        Escalation.objects.all().delete()
+        Meeting.objects.all().delete()
+        Trajectory.objects.all().delete()
+        Interest.objects.all().delete()
+        Membership.objects.all().delete()
+        Person.objects.all().delete()
+        Department.objects.all().delete()
+        BusinessUnit.objects.all().delete()
+        get_user_model().objects.filter(pk__in=user_ids).delete()
+        get_user_model().objects.filter(username="admin").delete()
+
+
+class Generator:
+    def __init__(self, participants: int, password: str, seed: int = 2026):
+        self.size = participants
+        self.random = random.Random(seed)
+        self.password_hash = make_password(password)
+        self.password = password
+        self.today = timezone.localdate()
+        self.used_names: set[tuple[str, str, str]] = set()
+        self.logins: list[Login] = []
+
+    # ---- helpers -------------------------------------------------------------------------
+
+    def days_ago(self, days: int) -> datetime.date:
+        return self.today - datetime.timedelta(days=days)
+
+    def at(self, day: datetime.date, hour: int) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    def person(self, department: Department, **extra) -> Person:
+        rnd = self.random
+        for attempt in range(1_000_000):
+            first = rnd.choice(FIRST_NAMES)
+            if attempt >= 10:  # the simple names run out in a big demo: Jan-Willem, Anne-Fleur
+                first = f"{first}-{rnd.choice(FIRST_NAMES)}"
+            name = (first, *rnd.choice(LAST_NAMES))
+            if name not in self.used_names:
+                break
+        self.used_names.add(name)
+        first, infix, last = name
+        return Person(first_name=first, infix=infix, last_name=last, department=department, **extra)
+
+    # ---- the organisation ----------------------------------------------------------------
+
+    def organisation(self):
+        units = BusinessUnit.objects.bulk_create([BusinessUnit(name=name) for name in UNITS])
+        copies = max(1, math.ceil(self.size / (40 * sum(len(d) for d in UNITS.values()))))
+        departments = []
+        for unit in units:
+            for base in UNITS[unit.name]:
+                for copy in range(1, copies + 1):
+                    name = base if copy == 1 else f"{base} {copy}"
+                    departments.append(Department(business_unit=unit, name=name))
+        self.departments = Department.objects.bulk_create(departments)
+        staff_unit = next(unit for unit in units if unit.name == STAFF_UNIT)
+        self.staff_department = Department.objects.create(
+            business_unit=staff_unit, name=STAFF_DEPARTMENT
+        )
+
+    def staff(self):
+        """Trainers (about one per five participants, at least one per department), coaches
+        (one per four departments, at least two), the project manager and the administrator."""
+        User = get_user_model()
+        per_department = max(1, math.ceil(self.size / len(self.departments) / 5))
+        trainer_seats = [d for d in self.departments for _ in range(per_department)]
+        coach_count = max(2, math.ceil(len(self.departments) / 4))
+        group_size = math.ceil(len(self.departments) / coach_count)
+        coach_groups = [
+            self.departments[i : i + group_size]
+            for i in range(0, len(self.departments), group_size)
+        ]
+
+        plans = (
+            [(f"trainer{i}", Role.TRAINER, [d]) for i, d in enumerate(trainer_seats, 1)]
+            + [(f"coach{i}", Role.COACH, group) for i, group in enumerate(coach_groups, 1)]
+            + [("pm", Role.PROJECT_MANAGER, [])]
+        )
+        users = User.objects.bulk_create(
+            [User(username=username, password=self.password_hash) for username, _, _ in plans]
+            + [
+                User(
+                    username="admin", password=self.password_hash, is_staff=True, is_superuser=True
+                )
+            ]
+        )
+        by_name = {user.username: user for user in users}
+        people = Person.objects.bulk_create(
+            [
+                self.person(
+                    departments[0] if role == Role.TRAINER else self.staff_department,
+                    user=by_name[username],
+                )
+                for username, role, departments in plans
+            ]
+        )
+        memberships = []
+        for (username, role, departments), person in zip(plans, people, strict=True):
+            login = Login(username, role, person, list(departments))
+            self.logins.append(login)
+            if role == Role.PROJECT_MANAGER:
+                memberships.append(Membership(person=person, role=role))
+            memberships += [Membership(person=person, role=role, department=d) for d in departments]
+        Membership.objects.bulk_create(memberships)
+        self.logins.append(Login("admin", "admin"))
+        self.trainers_of, self.trainers_by_coach = {}, {}
+        self.coach_of = {
+            d.pk: login.person
+            for login in self.logins
+            if login.role == Role.COACH
+            for d in login.departments
+        }
+        for login in self.logins:
+            if login.role == Role.TRAINER:
+                department = login.departments[0]
+                self.trainers_of.setdefault(department.pk, []).append(login.person)
+                coach = self.coach_of[department.pk]
+                self.trainers_by_coach.setdefault(coach.pk, []).append((login.person, department))
+        self.project_manager = next(
+            login.person for login in self.logins if login.role == Role.PROJECT_MANAGER
+        )
+
+    # ---- trajectories --------------------------------------------------------------------
+
+    def phase_plan(self, index: int) -> str:
+        """Spread participants over the phases, and over closed and stopped trajectories."""
+        plan = ["start"] * 3 + ["learning"] * 9 + ["assessment"] * 3 + ["closing"] * 2
+        plan += ["closed"] * 2 + ["stopped"]
+        return plan[index % len(plan)]
+
+    def trajectories(self):
+        rnd = self.random
+        participants = Person.objects.bulk_create(
+            [self.person(self.departments[i % len(self.departments)]) for i in range(self.size)]
+        )
+        plans = [self.phase_plan(i) for i in range(self.size)]
+        rnd.shuffle(plans)
+        trajectories = []
+        for participant, plan in zip(participants, plans, strict=True):
+            department = participant.department
+            started = {
+                "start": rnd.randint(0, 20),
+                "learning": rnd.randint(30, 240),
+                "assessment": rnd.randint(120, 300),
+                "closing": rnd.randint(150, 330),
+                "closed": rnd.randint(200, 360),
+                "stopped": rnd.randint(60, 200),
+            }[plan]
+            start = self.days_ago(started)
+            months = rnd.choice([4, 6, 6, 6, 9, 12])
+            end = start + datetime.timedelta(days=round(months * 30.4))
+            if plan == "learning" and rnd.random() < 0.15:
+                end = self.days_ago(rnd.randint(5, 40))  # past its agreed end: a signal
+            trajectory = Trajectory(
+                participant=participant,
+                department=department,
+                trainer=rnd.choice(self.trainers_of[department.pk]),
+                coach=self.coach_of[department.pk],
+                agreed_start=start,
+                agreed_end=max(end, start + datetime.timedelta(days=90)),
+                phase={
+                    "start": Phase.START,
+                    "learning": Phase.LEARNING,
+                    "assessment": Phase.ASSESSMENT,
+                }.get(plan, Phase.CLOSING),
+            )
+            if plan == "closed":
+                trajectory.closed_on = min(self.days_ago(rnd.randint(3, 60)), trajectory.agreed_end)
+            if plan == "stopped":
+                trajectory.phase = Phase.LEARNING
+                trajectory.stopped_on = self.days_ago(rnd.randint(5, 50))
+                trajectory.stop_reason = rnd.choice(STOP_REASONS)
+            trajectory.plan = plan
+            trajectories.append(trajectory)
+        Trajectory.objects.bulk_create(trajectories, batch_size=BATCH)
+        self.all_trajectories = trajectories
+
+    def interests(self):
+        """Employees waiting to start, and the interest registrations behind started ones."""
+        waiting = [
+            self.person(self.departments[i % len(self.departments)])
+            for i in range(max(4, self.size // 8))
+        ]
+        Person.objects.bulk_create(waiting, batch_size=BATCH)
+        wishes = [
+            "Beter leren plannen.",
+            "Rustiger blijven als het druk is.",
+            "Makkelijker om hulp vragen.",
+            "Beter samenwerken met collega's.",
+            "",
+        ]
+        interests = [
+            Interest(
+                person=person,
+                department=person.department,
+                supervisor=self.random.choice(self.trainers_of[person.department.pk]),
+                registered_on=self.days_ago(self.random.randint(3, 90)),
+                wish=self.random.choice(wishes),
+            )
+            for person in waiting
+        ]
+        Interest.objects.bulk_create(interests, batch_size=BATCH)
+
+    def skills_and_progress(self):
+        rnd = self.random
+        assignments = {}
+        for assignment in Assignment.objects.order_by("number"):
+            assignments.setdefault(assignment.skill_id, []).append(assignment)
+        skills = list(Skill.objects.all())
+        chosen, progress, self.progress_by_trajectory = [], [], {}
+        for trajectory in self.all_trajectories:
+            picks = rnd.sample(skills, k=rnd.choice([1, 1, 2]))
+            for skill in picks:
+                target = rnd.choice([Level.A, Level.B, Level.B, Level.C])
+                ts = TrajectorySkill(
+                    trajectory=trajectory,
+                    skill=skill,
+                    target_level=target,
+                    chosen_on=trajectory.agreed_start,
+                )
+                ts.plan_assignments = [a for a in assignments[skill.pk] if a.level <= target]
+                chosen.append(ts)
+        TrajectorySkill.objects.bulk_create(chosen, batch_size=BATCH)
+
+        for ts in chosen:
+            trajectory = ts.trajectory
+            if trajectory.plan == "start":
+                continue
+            finish = trajectory.closed_on or trajectory.stopped_on or self.today
+            day = trajectory.agreed_start + datetime.timedelta(days=rnd.randint(7, 21))
+            passed_levels = []
+            for assignment in ts.plan_assignments:
+                weeks = max(1, assignment.expected_weeks + rnd.randint(-1, 2))
+                passed_on = day + datetime.timedelta(weeks=weeks)
+                if passed_on > finish and trajectory.plan in ("closing", "closed"):
+                    break  # a trajectory in its closing has no assignment left open
+                row = self.progress_row(
+                    ts, assignment, day, passed_on, finish, first=not passed_levels
+                )
+                progress.append(row)
+                if row.status != ProgressStatus.PASSED:
+                    break
+                passed_levels.append(assignment.level)
+                day = passed_on + datetime.timedelta(days=rnd.randint(2, 10))
+            # in evaluation about half are assessed already; in the closing, all are
+            assessed = trajectory.plan in ("closing", "closed") or (
+                trajectory.plan == "assessment" and rnd.random() < 0.5
+            )
+            if assessed and passed_levels:
+                ts.achieved_level = max(passed_levels)
+                ts.assessed_on = min(finish, day)
+                ts.assessed_by = trajectory.trainer
+                if rnd.random() < 0.5:
+                    ts.second_assessor = trajectory.coach
+        TrajectorySkill.objects.bulk_update(
+            [ts for ts in chosen if ts.assessed_on],
+            ["achieved_level", "assessed_on", "assessed_by", "second_assessor"],
+            batch_size=BATCH,
+        )
+        AssignmentProgress.objects.bulk_create(progress, batch_size=BATCH)
+        for row in progress:
+            self.progress_by_trajectory.setdefault(row.trajectory_skill.trajectory.pk, []).append(
+                row
+            )
+
+    def progress_row(
+        self, ts, assignment, introduced, passed_on, finish, *, first: bool
+    ) -> AssignmentProgress:
+        """One assignment: passed if it ended before today, else in progress (sometimes in an
+        overdue situation the coach should see)."""
+        rnd = self.random
+        row = AssignmentProgress(
+            trajectory_skill=ts,
+            assignment=assignment,
+            introduced_on=introduced,
+            get_started_on=introduced + datetime.timedelta(days=rnd.randint(1, 4)),
+        )
+        row.look_back_due_on = row.get_started_on + datetime.timedelta(days=rnd.choice([7, 14]))
+        if passed_on <= finish:
+            row.look_back_done_on = min(row.look_back_due_on, passed_on)
+            row.goal_reached_on = passed_on - datetime.timedelta(days=7)
+            row.independent_until = passed_on - datetime.timedelta(days=1)
+            row.passed_on = passed_on
+            row.status = ProgressStatus.PASSED
+            if rnd.random() < 0.25:
+                row.second_assessor = ts.trajectory.coach
+            return row
+        if ts.trajectory.plan == "stopped":
+            row.status, row.stopped_on = ProgressStatus.STOPPED, finish
+            return row
+        if introduced > finish:
+            row.introduced_on = finish - datetime.timedelta(days=rnd.randint(0, 10))
+            row.get_started_on = row.introduced_on
+            row.look_back_due_on = row.introduced_on + datetime.timedelta(days=14)
+        # an open assignment: working, or in its independent week (some overdue on purpose)
+        overdue_roll = rnd.random()
+        long_running = first and ts.trajectory.agreed_start < self.days_ago(60)
+        if overdue_roll < 0.12 and long_running:
+            row.introduced_on = self.days_ago(rnd.randint(45, 70))  # running over 6 weeks
+            row.get_started_on = row.introduced_on + datetime.timedelta(days=2)
+            row.look_back_due_on = row.get_started_on + datetime.timedelta(days=14)
+            row.look_back_done_on = row.look_back_due_on
+            row.status = ProgressStatus.WORKING
+        elif overdue_roll < 0.25 and row.introduced_on < self.days_ago(14):
+            row.status = ProgressStatus.INDEPENDENT_WEEK
+            row.look_back_done_on = min(row.look_back_due_on, self.today)
+            row.goal_reached_on = max(
+                self.days_ago(rnd.randint(1, 12)), row.introduced_on + datetime.timedelta(days=7)
+            )
+            row.independent_until = row.goal_reached_on + datetime.timedelta(days=7)
+        else:
+            row.status = ProgressStatus.WORKING
+            if row.look_back_due_on < self.today and rnd.random() < 0.7:
+                row.look_back_done_on = row.look_back_due_on
+        if row.look_back_due_on < row.get_started_on:
+            row.look_back_due_on = row.get_started_on
+        return row
+
+    def conversations_and_notes(self):
+        rnd = self.random
+        conversations, notes = [], []
+        for trajectory in self.all_trajectories:
+            rows = self.progress_by_trajectory.get(trajectory.pk, [])
+            finish = trajectory.closed_on or trajectory.stopped_on or self.today
+            for row in rows:
+                day = row.introduced_on + datetime.timedelta(days=rnd.randint(8, 16))
+                last_day = row.passed_on or finish
+                while day < last_day:
+                    outcome = Outcome.CONTINUE
+                    if row.goal_reached_on and day >= row.goal_reached_on:
+                        day = row.goal_reached_on
+                        outcome = Outcome.GOAL_REACHED
+                    conversations.append(self.held(trajectory, row, day, outcome))
+                    if outcome == Outcome.GOAL_REACHED:
+                        break
+                    day += datetime.timedelta(days=rnd.randint(12, 24))
+                if row.passed_on:
+                    conversations.append(self.held(trajectory, row, row.passed_on, Outcome.PASSED))
+                for _ in range(rnd.randint(0, 3)):
+                    written = row.introduced_on + datetime.timedelta(
+                        days=rnd.randint(1, max(1, (last_day - row.introduced_on).days))
+                    )
+                    notes.append(
+                        FloorNote(
+                            trajectory=trajectory,
+                            progress=row,
+                            text=rnd.choice(NOTES),
+                            written_at=self.at(min(written, self.today), rnd.randint(7, 15)),
+                            author=trajectory.trainer.user,
+                        )
+                    )
+            if trajectory.is_open and rnd.random() < 0.8:
+                planned = self.today + datetime.timedelta(days=rnd.randint(0, 14))
+                conversations.append(
+                    GuidanceConversation(
+                        trajectory=trajectory,
+                        progress=rows[-1] if rows else None,
+                        planned_at=self.at(planned, rnd.choice([9, 10, 11, 13, 14])),
+                        author=trajectory.trainer.user,
+                    )
+                )
+        GuidanceConversation.objects.bulk_create(conversations, batch_size=BATCH)
+        FloorNote.objects.bulk_create(notes, batch_size=BATCH)
+
+    def held(self, trajectory, row, day, outcome) -> GuidanceConversation:
+        rnd = self.random
+        coach_present = rnd.random() < 0.15
+        held_at = self.at(min(day, self.today), rnd.choice([9, 10, 11, 13, 14, 15]))
+        confirmed = rnd.random() < 0.6
+        initials = "".join(
+            part[0]
+            for part in (trajectory.participant.first_name, trajectory.participant.last_name)
+        )
+        return GuidanceConversation(
+            trajectory=trajectory,
+            progress=row,
+            planned_at=held_at,
+            held_at=held_at,
+            coach_present=coach_present,
+            participant_account=rnd.choice(ACCOUNTS),
+            trainer_observations=rnd.choice(OBSERVATIONS),
+            positive_feedback=rnd.choice(FEEDBACK),
+            agreements=rnd.choice(AGREEMENTS),
+            outcome=outcome,
+            second_assessor=trajectory.coach
+            if outcome == Outcome.PASSED and coach_present
+            else None,
+            participant_confirmed_at=held_at + datetime.timedelta(minutes=30)
+            if confirmed
+            else None,
+            participant_initials=initials if confirmed else "",
+            author=trajectory.trainer.user,
+        )
+
+    # ---- meetings, escalations, certificates ---------------------------------------------
+
+    def meetings_and_escalations(self):
+        rnd = self.random
+        coaches = [login.person for login in self.logins if login.role == Role.COACH]
+        meetings, attendances = [], []
+        for coach in coaches:
+            kinds = [
+                (MeetingKind.KICKOFF, -200, "Startbijeenkomst WPO"),
+                (MeetingKind.PEER_REVIEW, -40, "Intervisie werkplekopleiders"),
+                (MeetingKind.DEPARTMENT_VISIT, -6, "Afdelingsbezoek"),
+                (MeetingKind.ONE_TO_ONE, 3, "Overleg met werkplekopleider"),
+                (MeetingKind.CLOSING, 21, "Afsluiting met certificaten"),
+            ]
+            for kind, offset, title in kinds:
+                meeting = Meeting(
+                    kind=kind,
+                    title=title,
+                    organiser=coach,
+                    scheduled_at=self.at(self.today + datetime.timedelta(days=offset), 14),
+                    location="Kantine"
+                    if kind in (MeetingKind.KICKOFF, MeetingKind.CLOSING)
+                    else "Spreekkamer 2",
+                    notes="Goede opkomst, veel vragen over de opdrachten." if offset < 0 else "",
+                )
+                meetings.append(meeting)
+        Meeting.objects.bulk_create(meetings)
+        links = []
+        for meeting in meetings:
+            trainers = self.trainers_by_coach[meeting.organiser.pk]
+            links += [
+                Meeting.departments.through(meeting_id=meeting.pk, department_id=d.pk)
+                for d in {department for _, department in trainers}
+            ]
+            for person, _ in trainers[:12]:
+                attended = rnd.random() < 0.85 if meeting.scheduled_at < timezone.now() else None
+                attendances.append(
+                    MeetingAttendance(meeting=meeting, person=person, attended=attended)
+                )
+        Meeting.departments.through.objects.bulk_create(links, batch_size=BATCH)
+        MeetingAttendance.objects.bulk_create(attendances, batch_size=BATCH)
+
+        escalations = []
+        for i, (subject, description) in enumerate(ESCALATIONS):
+            coach = coaches[i % len(coaches)]
+            department = next(d for d, c in self.coach_of.items() if c == coach)
+            escalation = Escalation(
+                raised_by=coach,
+                department_id=department,
+                subject=subject,
+                description=description,
+                raised_at=self.at(self.days_ago(20 - 6 * i), 10),
+            )
+            if i == 0:
+                escalation.answer = (
+                    "Besproken in het MT: elke werkplekopleider krijgt een uur per week voor WPO."
+                )
+                escalation.answered_by = self.project_manager
+                escalation.answered_at = self.at(self.days_ago(15), 16)
+            escalations.append(escalation)
+        Escalation.objects.bulk_create(escalations)
+
+    def certificates(self):
+        levels = {}
+        for ts in TrajectorySkill.objects.filter(assessed_on__isnull=False).select_related("skill"):
+            levels.setdefault(ts.trajectory_id, []).append(
+                {"skill": ts.skill.name, "level": ts.achieved_level}
+            )
+        certificates = []
+        for trajectory in self.all_trajectories:
+            # closed trajectories got theirs at the closing; some in their closing already have
+            if trajectory.plan not in ("closed", "closing") or trajectory.pk not in levels:
+                continue
+            certificates.append(
+                Certificate(
+                    trajectory=trajectory,
+                    code=new_verification_code(),
+                    participant_name=trajectory.participant.full_name,
+                    skills=levels[trajectory.pk],
+                    period_start=trajectory.agreed_start,
+                    period_end=trajectory.agreed_end,
+                    organisation=settings.WPO_ORGANISATION_NAME,
+                    place=settings.WPO_ORGANISATION_PLACE,
+                    issued_on=trajectory.closed_on or self.days_ago(2),
+                    trainer_name=trajectory.trainer.full_name,
+                    coach_name=trajectory.coach.full_name,
+                )
+            )
+        Certificate.objects.bulk_create(certificates, batch_size=BATCH)
+
+    # ---- who is who ----------------------------------------------------------------------
+
+    def summary(self) -> dict:
+        active = [t for t in self.all_trajectories if t.is_open]
+        names = {"all": sorted(t.participant.full_name for t in self.all_trajectories)}
+        result = {}
+        for login in self.logins:
+            if login.role == Role.TRAINER:
+                participants = [
+                    t.participant.full_name for t in active if t.trainer_id == login.person.pk
+                ]
+            elif login.role == Role.COACH:
+                coached = {d.pk for d in login.departments}
+                participants = [
+                    t.participant.full_name for t in active if t.department_id in coached
+                ]
+            elif login.role == Role.PROJECT_MANAGER:
+                participants = names["all"]
+            else:
+                participants = []
+            result[login.username] = {
+                "role": str(login.role),
+                "password": self.password,
+                "name": login.person.full_name if login.person else "",
+                "departments": [d.name for d in login.departments],
+                "participants": sorted(participants),
+            }
+        return result
+
+    @transaction.atomic
+    def run(self) -> dict:
+        if not Skill.objects.exists():
+            catalogue.load_shipped()
+        self.organisation()
+        self.staff()
+        self.trajectories()
+        self.interests()
+        self.skills_and_progress()
+        self.conversations_and_notes()
+        self.meetings_and_escalations()
+        self.certificates()
+        return self.summary()

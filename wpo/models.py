@@ -1,0 +1,137 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BusinessUnit(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("business unit")
+        verbose_name_plural = _("business units")
+
+    def __str__(self):
+        return self.name
+
+
+class Department(models.Model):
+    business_unit = models.ForeignKey(
+        BusinessUnit,
+        on_delete=models.PROTECT,
+        related_name="departments",
+        verbose_name=_("business unit"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["business_unit__name", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business_unit", "name"], name="department_name_unique_in_unit"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Person(models.Model):
+    """An employee of the organisation. A participant is a person without a login; trainers,
+    coaches and the project manager are people with one."""
+
+    first_name = models.CharField(_("first name"), max_length=60)
+    infix = models.CharField(_("infix"), max_length=20, blank=True, help_text=_("e.g. 'van der'"))
+    last_name = models.CharField(_("last name"), max_length=80)
+    employee_number = models.CharField(_("employee number"), max_length=30, blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="employees",
+        verbose_name=_("department"),
+        help_text=_("Where this person works."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("login"),
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee_number"],
+                condition=~Q(employee_number=""),
+                name="person_employee_number_unique",
+            )
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.infix, self.last_name) if part)
+
+
+class Role(models.TextChoices):
+    TRAINER = "trainer", _("workplace trainer")
+    COACH = "coach", _("coach")
+    PROJECT_MANAGER = "project_manager", _("project manager")
+
+
+class Membership(models.Model):
+    """A person's role in the programme: trainer or coach of a department, or project manager
+    of the whole organisation."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("department"),
+    )
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role=Role.PROJECT_MANAGER, department__isnull=True)
+                | (~Q(role=Role.PROJECT_MANAGER) & Q(department__isnull=False)),
+                name="membership_department_matches_role",
+                violation_error_message=_(
+                    "A trainer or coach belongs to a department; a project manager to none."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role", "department"],
+                condition=Q(department__isnull=False),
+                name="membership_unique_per_department",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role"],
+                condition=Q(department__isnull=True),
+                name="membership_unique_organisation_wide",
+            ),
+        ]
+
+    def __str__(self):
+        if self.department_id:
+            return f"{self.person} — {self.get_role_display()} ({self.department})"
+        return f"{self.person} — {self.get_role_display()}"

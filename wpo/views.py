@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from wpo import access
+
+
+@login_required
+def home(request):
+    url_name = access.home_url_name(request.user)
+    if url_name is None:
+        return render(request, "wpo/no_role.html", status=403)
+    return redirect(url_name)
+
+
+@require_GET
+@never_cache
+def health(request):
+    """For the load balancer and monitoring: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
