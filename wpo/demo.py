@@ -7,9 +7,11 @@ This module sits at the project level (like the root URLconf): it fills every ap
 """
 
 import datetime
+import json
 import math
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -40,235 +42,18 @@ from wpo.models import BusinessUnit, Department, Membership, Person, Role
 DEFAULT_PASSWORD = "wpo-demo"
 BATCH = 1000
 
-UNITS = {
-    "Productie": ["Inpak", "Montage", "Houtbewerking"],
-    "Groen en Buitendienst": ["Groenvoorziening", "Recycling"],
-    "Facilitaire diensten": ["Schoonmaak", "Keuken", "Wasserij"],
-}
-STAFF_UNIT, STAFF_DEPARTMENT = "Facilitaire diensten", "Staf en begeleiding"
-
-FIRST_NAMES = [
-    "Anouk",
-    "Bram",
-    "Daan",
-    "Emma",
-    "Fleur",
-    "Gijs",
-    "Hanna",
-    "Iris",
-    "Jesse",
-    "Kim",
-    "Lars",
-    "Lotte",
-    "Mila",
-    "Noah",
-    "Olivier",
-    "Puck",
-    "Quinten",
-    "Roos",
-    "Sem",
-    "Tess",
-    "Thijs",
-    "Vera",
-    "Wouter",
-    "Yara",
-    "Zoë",
-    "Mohammed",
-    "Fatima",
-    "Youssef",
-    "Amira",
-    "Mehmet",
-    "Elif",
-    "Priya",
-    "Rajesh",
-    "Kofi",
-    "Ama",
-    "Tomasz",
-    "Agnieszka",
-    "Dmytro",
-    "Olena",
-    "Ricardo",
-    "Shanice",
-    "Kevin",
-    "Demi",
-    "Ruud",
-    "Ingrid",
-    "Henk",
-    "Marieke",
-    "Jeroen",
-    "Sandra",
-    "Wim",
-    "Nicole",
-    "Patrick",
-    "Esther",
-    "Dennis",
-    "Naima",
-    "Bilal",
-    "Sevda",
-    "Jayden",
-    "Luna",
-    "Finn",
-    "Senna",
-    "Milan",
-    "Nina",
-    "Rik",
-    "Sara",
-    "Stijn",
-    "Evi",
-    "Koen",
-    "Lieke",
-    "Bas",
-]
-# (infix, last name): a Dutch infix belongs to its surname, not to just any one
-LAST_NAMES = [
-    ("", name)
-    for name in (
-        "Jansen",
-        "Bakker",
-        "Visser",
-        "Smit",
-        "Meijer",
-        "Mulder",
-        "Bos",
-        "Vos",
-        "Peters",
-        "Hendriks",
-        "Dekker",
-        "Brouwer",
-        "Dijkstra",
-        "Kramer",
-        "Vermeulen",
-        "Kuipers",
-        "Verhoeven",
-        "Postma",
-        "Willems",
-        "Bosch",
-        "Veenstra",
-        "Huisman",
-        "Koster",
-        "Prins",
-        "Sanders",
-        "Schouten",
-        "Yilmaz",
-        "Kaya",
-        "Demir",
-        "Ouali",
-        "Boukhari",
-        "Nowak",
-        "Kowalski",
-        "Mensah",
-        "Asante",
-        "Persaud",
-        "Ramdin",
-        "Martina",
-        "Pinas",
-        "Kok",
-        "Wolters",
-        "Hoekstra",
-        "Maas",
-        "Timmermans",
-        "Claassen",
-        "Wijnands",
-        "Lammers",
-        "Sluiter",
-        "Rutten",
-        "Gerritsen",
-        "Evers",
-    )
-] + [
-    ("de", "Wit"),
-    ("de", "Jong"),
-    ("van den", "Berg"),
-    ("de", "Graaf"),
-    ("de", "Leeuw"),
-    ("de", "Haan"),
-    ("van der", "Linden"),
-    ("van den", "Heuvel"),
-    ("van", "Beek"),
-    ("van der", "Veen"),
-    ("van der", "Laan"),
-    ("ter", "Horst"),
-    ("van der", "Wal"),
-    ("van", "Doorn"),
-    ("van der", "Zanden"),
-    ("de", "Bruin"),
-    ("van", "Dijk"),
-    ("de", "Vries"),
-    ("van", "Leeuwen"),
-    ("el", "Amrani"),
-    ("de", "Groot"),
-    ("van", "Vliet"),
-    ("in 't", "Veld"),
-]
-
-ACCOUNTS = [
-    "Ik heb deze week twee keer zelf gevraagd of ik het goed deed.",
-    "Ik vond het lastig toen de machine stilviel, maar ik heb het meteen gemeld.",
-    "Ik heb mijn taken op een briefje gezet en afgestreept. Dat hielp.",
-    "Ik heb samen met Ahmed de kar ingeladen en we hebben overlegd wie wat doet.",
-    "Ik heb de werkinstructie eerst helemaal gelezen voordat ik begon.",
-    "Ik ben op tijd begonnen, elke dag. Eén keer was de bus te laat en heb ik gebeld.",
-    "Toen er kritiek kwam op mijn werk, ben ik rustig gebleven en heb ik gevraagd wat beter kon.",
-    "Ik heb geleerd dat ik moet controleren voordat ik iets doorgeef.",
-    "Het was druk en ik bleef rustig. Ik heb gevraagd wat eerst moest.",
-    "Ik merk dat ik minder snel boos word als iets anders gaat dan gepland.",
-]
-OBSERVATIONS = [
-    "Ik zag dat je dinsdag zelf de fout in de telling ontdekte en die hebt verbeterd.",
-    "Je vroeg twee keer om uitleg in plaats van te gokken. Dat scheelde werk.",
-    "Bij de overdracht vertelde je duidelijk wat nog moest gebeuren.",
-    "Je controleerde elke doos voordat hij op de pallet ging.",
-    "Toen het rooster veranderde, ging je zonder mopperen aan de nieuwe taak.",
-    "Je was elke dag op tijd en meldde je netjes af bij de pauze.",
-    "Als iemand je aanspreekt, kijk je nu de ander aan en luister je tot het einde.",
-    "Je maakte een planning voor de ochtend en hield je eraan.",
-    "In de drukte bleef je je eigen werk goed doen en hielp je ook een collega.",
-]
-FEEDBACK = [
-    "Goed dat je zelf om feedback vraagt!",
-    "Je werk zag er netjes uit, de klant was tevreden.",
-    "Je hebt goed samengewerkt met je nieuwe collega.",
-    "Knap dat je rustig bleef toen het misging.",
-    "Je instructie aan de stagiair was duidelijk.",
-    "Mooi dat je je afspraken deze weken allemaal bent nagekomen.",
-]
-AGREEMENTS = [
-    "Volgende week vraag je na elke klus één keer om feedback.",
-    "Je schrijft elke ochtend op wat je die dag gaat doen.",
-    "Bij twijfel pak je eerst de werkinstructie erbij.",
-    "We kijken over een week samen terug op de aan-de-slag-opdracht.",
-    "Komende week laat je zelfstandig zien dat je het kunt; daarna bespreken we het.",
-    "Je meldt het meteen als je ziet dat iets niet klopt.",
-]
-NOTES = [
-    "Vroeg vandaag zelf om uitleg bij de nieuwe sealmachine.",
-    "Had moeite met de drukte rond de lunch; even samen de prioriteiten doorgenomen.",
-    "Fout in de telling zelf gemeld, netjes!",
-    "Werkte goed samen met het nieuwe teamlid.",
-    "Vergat de controle aan het eind; kort op gewezen.",
-    "Was op tijd en had de spullen klaar.",
-    "Reageerde rustig op de opmerking van de klant.",
-    "Werkinstructie gepakt voordat hij begon. Goed zo.",
-]
-STOP_REASONS = [
-    "Deelnemer is naar een andere werkplek buiten de organisatie gegaan.",
-    "Langdurig ziek; later opnieuw starten.",
-    "Deelnemer wil voorlopig stoppen; in overleg afgesproken.",
-]
-ESCALATIONS = [
-    (
-        "Te weinig tijd voor begeleidingsgesprekken",
-        "Door de productiedruk komen de werkplekopleiders niet aan gesprekken toe.",
-    ),
-    (
-        "Geen rustige ruimte voor gesprekken",
-        "De spreekkamer is steeds bezet; gesprekken worden in de kantine gevoerd.",
-    ),
-    (
-        "Werkplekopleider langdurig afwezig",
-        "Drie deelnemers hebben tijdelijk geen begeleiding. Wie neemt het over?",
-    ),
-]
+# Names and texts in plain Dutch; a Dutch infix belongs to its surname ("de", "Vries").
+WORDS = json.loads((Path(__file__).resolve().parent / "data" / "demo.json").read_text("utf-8"))
+UNITS = WORDS["units"]
+STAFF_UNIT, STAFF_DEPARTMENT = WORDS["staff_department"]
+FIRST_NAMES = WORDS["first_names"]
+LAST_NAMES = [tuple(name) for name in WORDS["last_names"]]
+ACCOUNTS, OBSERVATIONS, FEEDBACK, AGREEMENTS = (
+    WORDS["conversation"][part] for part in ("accounts", "observations", "feedback", "agreements")
+)
+NOTES = WORDS["floor_notes"]
+STOP_REASONS = WORDS["stop_reasons"]
+ESCALATIONS = WORDS["escalations"]
 
 
 @dataclass
@@ -322,6 +107,12 @@ class Generator:
 
     def at(self, day: datetime.date, hour: int) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    def workday(self, day: datetime.date) -> datetime.date:
+        """Conversations and meetings happen on weekdays: a weekend day moves to Monday."""
+        if day.weekday() >= 5:
+            day += datetime.timedelta(days=7 - day.weekday())
+        return day
 
     def person(self, department: Department, **extra) -> Person:
         rnd = self.random
@@ -537,6 +328,10 @@ class Generator:
                     break
                 passed_levels.append(assignment.level)
                 day = passed_on + datetime.timedelta(days=rnd.randint(2, 10))
+            last = progress[-1] if progress and progress[-1].trajectory_skill is ts else None
+            if trajectory.plan == "learning" and last and last.status == ProgressStatus.PASSED:
+                self.reopen(last)  # in the learning period there is always something to work on
+                passed_levels.pop()
             # in evaluation about half are assessed already; in the closing, all are
             assessed = trajectory.plan in ("closing", "closed") or (
                 trajectory.plan == "assessment" and rnd.random() < 0.5
@@ -611,6 +406,15 @@ class Generator:
             row.look_back_due_on = row.get_started_on
         return row
 
+    def reopen(self, row: AssignmentProgress):
+        row.status = ProgressStatus.WORKING
+        row.introduced_on = max(row.introduced_on, self.days_ago(self.random.randint(3, 30)))
+        row.get_started_on = row.introduced_on + datetime.timedelta(days=1)
+        row.look_back_due_on = row.get_started_on + datetime.timedelta(days=14)
+        row.look_back_done_on = None if row.look_back_due_on >= self.today else row.look_back_due_on
+        row.goal_reached_on = row.independent_until = row.passed_on = None
+        row.second_assessor = None
+
     def conversations_and_notes(self):
         rnd = self.random
         conversations, notes = [], []
@@ -645,7 +449,7 @@ class Generator:
                         )
                     )
             if trajectory.is_open and rnd.random() < 0.8:
-                planned = self.today + datetime.timedelta(days=rnd.randint(0, 14))
+                planned = self.workday(self.today + datetime.timedelta(days=rnd.randint(1, 14)))
                 conversations.append(
                     GuidanceConversation(
                         trajectory=trajectory,
@@ -660,7 +464,10 @@ class Generator:
     def held(self, trajectory, row, day, outcome) -> GuidanceConversation:
         rnd = self.random
         coach_present = rnd.random() < 0.15
-        held_at = self.at(min(day, self.today), rnd.choice([9, 10, 11, 13, 14, 15]))
+        held_on = min(day, self.today)
+        if held_on.weekday() >= 5:
+            held_on -= datetime.timedelta(days=held_on.weekday() - 4)  # the Friday before
+        held_at = self.at(held_on, rnd.choice([9, 10, 11, 13, 14, 15]))
         confirmed = rnd.random() < 0.6
         initials = "".join(
             part[0]
@@ -706,7 +513,9 @@ class Generator:
                     kind=kind,
                     title=title,
                     organiser=coach,
-                    scheduled_at=self.at(self.today + datetime.timedelta(days=offset), 14),
+                    scheduled_at=self.at(
+                        self.workday(self.today + datetime.timedelta(days=offset)), 14
+                    ),
                     location="Kantine"
                     if kind in (MeetingKind.KICKOFF, MeetingKind.CLOSING)
                     else "Spreekkamer 2",
