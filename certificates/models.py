@@ -5,8 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from trajects.models import Trajectory
-from wpo import access
+from trajects.models import Trajectory, TrajectoryPartQuerySet
 
 # No 0/O or 1/I/L: the code is typed over from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -54,10 +53,7 @@ class Certificate(models.Model):
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revoking"), blank=True)
 
-    class QuerySet(models.QuerySet):
-        def visible_to(self, user):
-            return self.filter(access.trajectory_q(user, "trajectory__"))
-
+    class QuerySet(TrajectoryPartQuerySet):
         def valid(self):
             return self.filter(revoked_at__isnull=True)
 

@@ -9,6 +9,25 @@ from wpo import access
 from wpo.models import Department, Person
 
 
+class TrajectoryPartQuerySet(models.QuerySet):
+    """For rows that belong to one trajectory: visible when their trajectory is."""
+
+    def visible_to(self, user):
+        return self.filter(access.trajectory_q(user, "trajectory__"))
+
+
+def optional_person(verbose_name):
+    """A person who may be recorded later (an assessor, who answered): kept even if unset."""
+    return models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class Interest(models.Model):
     """Phase 1: an employee who, with their supervisor, wants to take part."""
 
@@ -194,28 +213,10 @@ class TrajectorySkill(models.Model):
         _("level reached"), max_length=1, choices=Level.choices, blank=True
     )
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
-    assessed_by = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("assessed by"),
-    )
-    second_assessor = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("second assessor"),
-    )
+    assessed_by = optional_person(_("assessed by"))
+    second_assessor = optional_person(_("second assessor"))
 
-    class QuerySet(models.QuerySet):
-        def visible_to(self, user):
-            return self.filter(access.trajectory_q(user, "trajectory__"))
-
-    objects = QuerySet.as_manager()
+    objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["skill__number"]
@@ -281,14 +282,7 @@ class AssignmentProgress(models.Model):
     independent_until = models.DateField(_("independent week until"), null=True, blank=True)
     passed_on = models.DateField(_("passed on"), null=True, blank=True)
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
-    second_assessor = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("second assessor"),
-    )
+    second_assessor = optional_person(_("second assessor"))
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
@@ -387,14 +381,7 @@ class GuidanceConversation(models.Model):
     agreements = models.TextField(_("agreements"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     next_planned_at = models.DateTimeField(_("next conversation"), null=True, blank=True)
-    second_assessor = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("second assessor"),
-    )
+    second_assessor = optional_person(_("second assessor"))
     participant_confirmed_at = models.DateTimeField(
         _("confirmed by the participant at"), null=True, blank=True
     )
@@ -410,10 +397,7 @@ class GuidanceConversation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    class QuerySet(models.QuerySet):
-        def visible_to(self, user):
-            return self.filter(access.trajectory_q(user, "trajectory__"))
-
+    class QuerySet(TrajectoryPartQuerySet):
         def held(self):
             return self.filter(held_at__isnull=False)
 
@@ -473,11 +457,7 @@ class FloorNote(models.Model):
         verbose_name=_("written by"),
     )
 
-    class QuerySet(models.QuerySet):
-        def visible_to(self, user):
-            return self.filter(access.trajectory_q(user, "trajectory__"))
-
-    objects = QuerySet.as_manager()
+    objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-written_at"]
@@ -582,14 +562,7 @@ class Escalation(models.Model):
     description = models.TextField(_("description"))
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
     answer = models.TextField(_("answer"), blank=True)
-    answered_by = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    answered_by = optional_person(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class QuerySet(models.QuerySet):

@@ -27,7 +27,7 @@ def coach_home(request):
     trajectories = (
         Trajectory.objects.visible_to(request.user)
         .active()
-        .filter(department__in=departments.values("pk"))
+        .filter(access.coached_q(request.user, "department__"))
         .with_overview()
         .order_by("department__name", "phase", "participant__last_name")
     )

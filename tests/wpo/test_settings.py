@@ -67,3 +67,9 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(settings):
     assert "journal_mode=WAL" in options["init_command"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
+
+
+def test_models_and_migrations_agree():
+    result = manage("makemigrations", "--check", "--dry-run", DJANGO_DEBUG="1")
+
+    assert result.returncode == 0, result.stdout + result.stderr
