@@ -92,3 +92,12 @@ def test_demo_password_can_be_changed(db):
     call_command("demo", "--password", "ander-wachtwoord-1", stdout=io.StringIO())
 
     assert authenticate(username="coach1", password="ander-wachtwoord-1") is not None
+
+
+def test_benchmark_command_measures_every_role_home_on_the_demo(summary):
+    out = io.StringIO()
+
+    call_command("benchmark", "--repeat", "1", "--budget-ms", "100000", stdout=out)
+
+    for page in ("/trainer/", "/coach/", "/organisation/", "/catalogue/"):
+        assert page in out.getvalue()

@@ -1,0 +1,61 @@
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+# (login, page) pairs of the demo organisation: every role's home and the shared pages
+PAGES = [
+    ("trainer1", "/trainer/"),
+    ("coach1", "/coach/"),
+    ("pm", "/organisation/"),
+    ("pm", "/catalogue/"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Time the main pages against this database (load it first with, for example, "
+        "`manage.py demo --participants 5000`). Prints queries and median time per page and "
+        "fails when a page is slower than --budget-ms. Speed targets live here, not in tests."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default="wpo-demo")
+        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument(
+            "--budget-ms",
+            type=float,
+            default=300.0,
+            help="Slowest acceptable median per page (default 300 ms).",
+        )
+
+    def handle(self, *args, password, repeat, budget_ms, **options):
+        host = (settings.ALLOWED_HOSTS or ["localhost"])[0].lstrip(".")
+        if host == "*":
+            host = "localhost"
+        over_budget = []
+        self.stdout.write(f"{'login':<10} {'page':<16} {'queries':>7} {'median':>9}")
+        for login, url in PAGES:
+            client = Client(HTTP_HOST=host, secure=not settings.DEBUG)
+            if not client.login(username=login, password=password):
+                raise CommandError(f"Cannot log in as {login}: load the demo organisation first.")
+            client.get(url)  # warm up caches and connections
+            timings = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} as {login} answered {response.status_code}")
+            median = statistics.median(timings)
+            self.stdout.write(f"{login:<10} {url:<16} {len(queries):>7} {median:>6.0f} ms")
+            if median > budget_ms:
+                over_budget.append(f"{url} ({median:.0f} ms)")
+        if over_budget:
+            raise CommandError(f"Over the {budget_ms:.0f} ms budget: {', '.join(over_budget)}")
+        self.stdout.write(self.style.SUCCESS(f"All pages within {budget_ms:.0f} ms."))
