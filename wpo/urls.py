@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from wpo import views
 
@@ -13,6 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("catalogue/", include("assignments.urls")),
     path("certificates/", include("certificates.urls")),

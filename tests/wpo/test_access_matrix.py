@@ -35,6 +35,7 @@ MATRIX = {
     "login": ("get", lambda w: {}, logged_in(REDIRECT, anonymous=OK)),
     "logout": ("post", lambda w: {}, everyone(LOGIN)),
     "health": ("get", lambda w: {}, everyone(OK)),
+    "set_language": ("post", lambda w: {}, everyone(REDIRECT)),
     "assignments:catalogue": ("get", lambda w: {}, logged_in(OK)),
     "certificates:verify": (
         "get",
