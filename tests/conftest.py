@@ -26,6 +26,7 @@ class World:
     admin: object
     trajectory: object
     other_trajectory: object
+    colleague_trajectory: object
 
     def user(self, role: str):
         """The login for a row of the access matrix; None is the anonymous visitor."""
@@ -58,5 +59,9 @@ def world(db) -> World:
         trajectory=TrajectoryFactory(department=department, trainer=trainer, coach=coach),
         other_trajectory=TrajectoryFactory(
             department=other_department, trainer=other_trainer, coach=other_coach
+        ),
+        # same department, guided by a colleague of `trainer`, another coach named on it
+        colleague_trajectory=TrajectoryFactory(
+            department=department, trainer=staff_member(Role.TRAINER, department)
         ),
     )

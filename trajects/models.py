@@ -12,8 +12,15 @@ from wpo.models import Department, Person
 class TrajectoryPartQuerySet(models.QuerySet):
     """For rows that belong to one trajectory: visible when their trajectory is."""
 
+    trajectory_path = "trajectory__"
+
     def visible_to(self, user):
-        return self.filter(access.trajectory_q(user, "trajectory__"))
+        return self.filter(access.trajectory_q(user, self.trajectory_path))
+
+    def in_coached_departments(self, user):
+        """Only the departments the user coaches (a coach's own pages; a project manager who
+        also coaches sees just those there)."""
+        return self.filter(access.coached_q(user, f"{self.trajectory_path}department__"))
 
 
 def optional_person(verbose_name):
@@ -60,6 +67,9 @@ class Interest(models.Model):
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
             return self.filter(access.interest_q(user))
+
+        def in_coached_departments(self, user):
+            return self.filter(access.coached_q(user, "department__"))
 
         def waiting(self):
             return self.filter(withdrawn_on__isnull=True, trajectory__isnull=True)
@@ -120,9 +130,8 @@ class Trajectory(models.Model):
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    class QuerySet(models.QuerySet):
-        def visible_to(self, user):
-            return self.filter(access.trajectory_q(user))
+    class QuerySet(TrajectoryPartQuerySet):
+        trajectory_path = ""
 
         def active(self):
             return self.filter(closed_on__isnull=True, stopped_on__isnull=True)
@@ -147,6 +156,20 @@ class Trajectory(models.Model):
                     last_conversation_at=Max("conversations__held_at"),
                     next_conversation_at=Min("conversations__planned_at", filter=upcoming),
                 )
+            )
+
+        def with_detail(self):
+            """Everything the trajectory page shows, in a fixed number of queries."""
+            progress = AssignmentProgress.objects.select_related("assignment").order_by(
+                "assignment__number"
+            )
+            return self.select_related(
+                "participant", "department__business_unit", "trainer", "coach"
+            ).prefetch_related(
+                Prefetch("skills", queryset=TrajectorySkill.objects.select_related("skill")),
+                Prefetch("skills__progress", queryset=progress),
+                "conversations",
+                "notes",
             )
 
     objects = QuerySet.as_manager()
@@ -284,9 +307,8 @@ class AssignmentProgress(models.Model):
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
     second_assessor = optional_person(_("second assessor"))
 
-    class QuerySet(models.QuerySet):
-        def visible_to(self, user):
-            return self.filter(access.trajectory_q(user, "trajectory_skill__trajectory__"))
+    class QuerySet(TrajectoryPartQuerySet):
+        trajectory_path = "trajectory_skill__trajectory__"
 
         def open(self):
             return self.filter(status__in=OPEN_STATUSES)

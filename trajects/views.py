@@ -1,38 +1,38 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from trajects.dashboards import department_figures, totals
-from trajects.models import AssignmentProgress, Interest, Trajectory, TrajectorySkill
+from trajects.models import Interest, Trajectory
 from wpo import access
 from wpo.models import Department, Role
 
 
+@require_GET
 @access.role_required(Role.TRAINER)
 def trainer_home(request):
-    person_id = access.scope_of(request.user).person_id
     trajectories = (
         Trajectory.objects.visible_to(request.user)
         .active()
-        .guided_by(person_id)
+        .guided_by(access.scope_of(request.user).person_id)
         .with_overview()
         .order_by("participant__last_name", "participant__first_name")
     )
     return render(request, "trajects/trainer_home.html", {"trajectories": trajectories})
 
 
+@require_GET
 @access.role_required(Role.COACH)
 def coach_home(request):
-    departments = department_figures(Department.objects.filter(access.coached_q(request.user)))
+    departments = department_figures(Department.objects.coached_by(request.user))
     trajectories = (
-        Trajectory.objects.visible_to(request.user)
+        Trajectory.objects.in_coached_departments(request.user)
         .active()
-        .filter(access.coached_q(request.user, "department__"))
         .with_overview()
         .order_by("department__name", "phase", "participant__last_name")
     )
     waiting = (
-        Interest.objects.visible_to(request.user)
+        Interest.objects.in_coached_departments(request.user)
         .waiting()
         .select_related("person", "department", "supervisor")
     )
@@ -43,11 +43,10 @@ def coach_home(request):
     )
 
 
+@require_GET
 @access.role_required(Role.PROJECT_MANAGER)
 def organisation(request):
-    departments = list(
-        department_figures(Department.objects.filter(access.department_q(request.user)))
-    )
+    departments = list(department_figures(Department.objects.visible_to(request.user)))
     return render(
         request,
         "trajects/organisation.html",
@@ -55,27 +54,8 @@ def organisation(request):
     )
 
 
+@require_GET
 @login_required
 def trajectory_detail(request, pk):
-    trajectory = access.get_visible_or_404(
-        Trajectory.objects.select_related(
-            "participant", "department__business_unit", "trainer", "coach"
-        ).prefetch_related(
-            Prefetch(
-                "skills",
-                queryset=TrajectorySkill.objects.select_related("skill").prefetch_related(
-                    Prefetch(
-                        "progress",
-                        queryset=AssignmentProgress.objects.select_related("assignment").order_by(
-                            "assignment__number"
-                        ),
-                    )
-                ),
-            ),
-            "conversations",
-            "notes",
-        ),
-        request.user,
-        pk=pk,
-    )
+    trajectory = access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
     return render(request, "trajects/trajectory_detail.html", {"trajectory": trajectory})

@@ -74,7 +74,7 @@ def scope_of(user) -> Scope:
         trainer_of=frozenset(trainer_of),
         coach_of=frozenset(coach_of),
         is_project_manager=is_pm,
-        is_admin=user.is_staff,
+        is_admin=user.is_superuser,
     )
     user._wpo_scope = scope
     return scope
@@ -89,7 +89,7 @@ def trajectory_q(user, prefix: str = "") -> Q:
     q = NOTHING
     if scope.coach_of:
         q |= Q(**{f"{prefix}department__in": scope.coach_of})
-    if scope.person_id:
+    if scope.trainer_of:
         q |= Q(**{f"{prefix}trainer_id": scope.person_id})
     return q
 

@@ -5,6 +5,9 @@ from wpo.models import BusinessUnit, Department, Membership, Person
 
 admin.site.site_header = _("WPO tracker — administration")
 admin.site.site_title = _("WPO tracker")
+# The admin shows every row, outside the access policy: it is the administrator's alone, not
+# something a staff flag or a model permission opens to a coach.
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
 
 
 class DepartmentInline(admin.TabularInline):

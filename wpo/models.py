@@ -16,6 +16,18 @@ class BusinessUnit(models.Model):
         return self.name
 
 
+class DepartmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from wpo import access  # access reads these models
+
+        return self.filter(access.department_q(user))
+
+    def coached_by(self, user):
+        from wpo import access
+
+        return self.filter(access.coached_q(user))
+
+
 class Department(models.Model):
     business_unit = models.ForeignKey(
         BusinessUnit,
@@ -24,6 +36,8 @@ class Department(models.Model):
         verbose_name=_("business unit"),
     )
     name = models.CharField(_("name"), max_length=100)
+
+    objects = DepartmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["business_unit__name", "name"]

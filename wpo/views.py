@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from wpo import access
 
 
+@require_GET
 @login_required
 def home(request):
     url_name = access.home_url_name(request.user)

@@ -95,7 +95,8 @@ def test_coach_home_counts_participants_per_phase_in_coached_departments_only(cl
 
     rows = {d.name: d for d in response.context["departments"]}
     assert set(rows) == {world.department.name}
-    assert (rows[world.department.name].phase_1, rows[world.department.name].phase_2) == (1, 1)
+    # world: a trajectory of `trainer` and one of a colleague, both in the learning period
+    assert (rows[world.department.name].phase_1, rows[world.department.name].phase_2) == (1, 2)
 
 
 def test_organisation_totals_add_up_over_all_departments(client, world):
@@ -104,7 +105,7 @@ def test_organisation_totals_add_up_over_all_departments(client, world):
 
     response = client.get(reverse("trajects:organisation"))
 
-    assert response.context["totals"]["active"] == 3
+    assert response.context["totals"]["active"] == 4
     assert response.context["totals"]["phase_3"] == 1
 
 

@@ -9,7 +9,7 @@ from tests.factories import (
 )
 from trajects.models import Escalation, Interest, Meeting, Trajectory
 from wpo import access
-from wpo.models import Membership, Role
+from wpo.models import Department, Membership, Role
 
 
 def test_trainer_sees_only_the_trajectories_they_guide(world):
@@ -28,17 +28,16 @@ def test_trainer_cannot_see_other_departments_participant(world):
 
 
 def test_coach_sees_every_trajectory_in_the_departments_they_coach(world):
-    colleague_trajectory = TrajectoryFactory(department=world.department)
-
     visible = set(Trajectory.objects.visible_to(world.coach.user))
 
-    assert visible == {world.trajectory, colleague_trajectory}
+    assert visible == {world.trajectory, world.colleague_trajectory}
 
 
 def test_project_manager_sees_every_trajectory(world):
     assert set(Trajectory.objects.visible_to(world.project_manager.user)) == {
         world.trajectory,
         world.other_trajectory,
+        world.colleague_trajectory,
     }
 
 
@@ -95,3 +94,42 @@ def test_inactive_user_has_no_scope(world):
     user.is_active = False
 
     assert access.scope_of(user) == access.Scope()
+
+
+def test_departments_visible_to_each_role(world):
+    assert set(Department.objects.visible_to(world.trainer.user)) == {world.department}
+    assert set(Department.objects.visible_to(world.other_coach.user)) == {world.other_department}
+    assert set(Department.objects.visible_to(world.project_manager.user)) == set(
+        Department.objects.all()
+    )
+    assert not Department.objects.visible_to(world.admin).exists()
+
+
+def test_coach_sees_interest_registrations_of_coached_departments_only(world):
+    mine = InterestFactory(person__department=world.department)
+    other = InterestFactory(person__department=world.other_department)
+
+    visible = set(Interest.objects.visible_to(world.coach.user))
+
+    assert mine in visible and other not in visible
+
+
+def test_coach_sees_meetings_for_the_departments_they_coach(world):
+    meeting = MeetingFactory(organiser=world.other_coach)
+    meeting.departments.add(world.department)
+
+    assert meeting in Meeting.objects.visible_to(world.coach.user)
+    assert meeting not in Meeting.objects.visible_to(world.trainer.user)
+
+
+def test_coach_home_lists_only_coached_departments_interests_even_for_a_trainer_too(world):
+    Membership.objects.create(
+        person=world.coach, role=Role.TRAINER, department=world.other_department
+    )
+    InterestFactory(person__department=world.other_department, supervisor=world.coach)
+
+    assert (
+        not Interest.objects.in_coached_departments(world.coach.user)
+        .filter(department=world.other_department)
+        .exists()
+    )

@@ -63,6 +63,19 @@ MATRIX = {
         logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
     ),
 }
+# The same pattern once more with other objects: scope is per object, not per department.
+OBJECT_ROWS = {
+    "a colleague's participant": (
+        "trajects:trajectory",
+        lambda w: {"pk": w.colleague_trajectory.pk},
+        logged_in(NOT_FOUND, coach=OK, project_manager=OK),
+    ),
+    "another department's participant": (
+        "trajects:trajectory",
+        lambda w: {"pk": w.other_trajectory.pk},
+        logged_in(NOT_FOUND, other_trainer=OK, other_coach=OK, project_manager=OK),
+    ),
+}
 
 
 def url_names(resolver=None, prefix=""):
@@ -78,7 +91,10 @@ def url_names(resolver=None, prefix=""):
 
 
 def test_every_url_pattern_has_a_row():
-    assert sorted(set(url_names())) == sorted(MATRIX)
+    names = list(url_names())
+
+    assert len(names) == len(set(names)), "two URL patterns share a name"
+    assert sorted(names) == sorted(MATRIX)
 
 
 def outcome(response):
@@ -99,18 +115,25 @@ def test_access(client, world, name, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_other_departments_trajectory_is_hidden_from_trainer_and_coach(client, world, role):
+@pytest.mark.parametrize("row", sorted(OBJECT_ROWS))
+def test_access_to_each_object(client, world, row, role):
+    name, make_kwargs, expected = OBJECT_ROWS[row]
     user = world.user(role)
     if user is not None:
         client.force_login(user)
-    response = client.get(reverse("trajects:trajectory", kwargs={"pk": world.other_trajectory.pk}))
-    expected = {
-        "anonymous": LOGIN,
-        "other_trainer": OK,
-        "other_coach": OK,
-        "project_manager": OK,
-    }.get(role, NOT_FOUND)
-    assert outcome(response) == expected
+    response = client.get(reverse(name, kwargs=make_kwargs(world)))
+    assert outcome(response) == expected[role]
+
+
+READ_ONLY = sorted(name for name, (method, _, _) in MATRIX.items() if method == "get")
+
+
+@pytest.mark.parametrize("name", [name for name in READ_ONLY if name != "login"])
+def test_pages_that_only_show_refuse_a_post(client, world, name):
+    client.force_login(world.project_manager.user)
+    _, make_kwargs, _ = MATRIX[name]
+
+    assert client.post(reverse(name, kwargs=make_kwargs(world))).status_code == NOT_ALLOWED
 
 
 ADMIN_PAGES = ["admin:index"] + [
