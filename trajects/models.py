@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, Min, Prefetch, Q
 from django.utils import timezone
@@ -6,7 +7,19 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Assignment, Level, Skill
 from wpo import access
-from wpo.models import Department, Person
+from wpo.models import Department, Person, Role
+
+
+def check_progress_in_trajectory(row):
+    """A conversation or note about an assignment is about one of this trajectory's."""
+    if (
+        row.progress_id
+        and row.trajectory_id
+        and row.progress.trajectory_skill.trajectory_id != row.trajectory_id
+    ):
+        raise ValidationError(
+            {"progress": _("This assignment belongs to another participant's trajectory.")}
+        )
 
 
 class TrajectoryPartQuerySet(models.QuerySet):
@@ -211,6 +224,29 @@ class Trajectory(models.Model):
     def __str__(self):
         return f"{self.participant} ({self.agreed_start:%d-%m-%Y})"
 
+    def clean(self):
+        """The trainer trains, and the coach coaches, the trajectory's department: access
+        follows the department, so anyone else named here could not see their own work."""
+        errors = {}
+        if (
+            self.department_id
+            and self.trainer_id
+            and not self.trainer.memberships.filter(
+                role=Role.TRAINER, department_id=self.department_id
+            ).exists()
+        ):
+            errors["trainer"] = _("This person is not a workplace trainer of this department.")
+        if (
+            self.department_id
+            and self.coach_id
+            and not self.coach.memberships.filter(
+                role=Role.COACH, department_id=self.department_id
+            ).exists()
+        ):
+            errors["coach"] = _("This person is not a coach of this department.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_open(self) -> bool:
         return self.closed_on is None and self.stopped_on is None
@@ -350,6 +386,16 @@ class AssignmentProgress(models.Model):
     def __str__(self):
         return f"{self.assignment} — {self.get_status_display()}"
 
+    def clean(self):
+        if (
+            self.assignment_id
+            and self.trajectory_skill_id
+            and self.assignment.skill_id != self.trajectory_skill.skill_id
+        ):
+            raise ValidationError(
+                {"assignment": _("This assignment belongs to another skill than the chosen one.")}
+            )
+
     @property
     def weeks_running(self) -> int:
         return (timezone.localdate() - self.introduced_on).days // 7
@@ -453,6 +499,9 @@ class GuidanceConversation(models.Model):
         when = self.held_at or self.planned_at
         return f"{self.trajectory.participant} — {timezone.localtime(when):%d-%m-%Y %H:%M}"
 
+    def clean(self):
+        check_progress_in_trajectory(self)
+
 
 class FloorNote(models.Model):
     """A short note from the shop floor: how it is going, what the trainer pointed out."""
@@ -491,6 +540,9 @@ class FloorNote(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    def clean(self):
+        check_progress_in_trajectory(self)
 
 
 class MeetingKind(models.TextChoices):
