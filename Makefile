@@ -7,8 +7,9 @@ DEV := DJANGO_DEBUG=1
 
 .PHONY: run test install lint messages demo-reset serve-check clean
 
+# A half-made venv (python3-venv missing) is removed, so the next run tries again.
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "Install python3-venv (apt-get install python3-venv) and try again."; exit 1; }
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -19,7 +20,7 @@ install: $(INSTALLED)
 
 run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
-	$(DEV) $(BIN)/python manage.py loadcatalogue
+	$(DEV) $(BIN)/python manage.py loadcatalogue --if-empty
 	$(DEV) $(BIN)/python manage.py demo --if-empty
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -10,11 +10,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from assignments.models import Assignment, Level, Skill
 
 FORMAT = "wpo-catalogue/1"
+ASSIGNMENT_NUMBERS = range(1, 7)
 SHIPPED = Path(__file__).resolve().parent / "data" / "catalogue.json"
 
 SKILL_FIELDS = ["name", "competence", "description"]
@@ -51,40 +54,51 @@ def read(path: Path) -> dict:
 
 
 def validate(data: dict) -> None:
-    """Refuse a file that would leave the catalogue half-filled; say where the problem is."""
+    """Refuse a file that would leave the catalogue half-filled or wrong; say where."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise CatalogueError(f'the file must be a JSON object with "format": "{FORMAT}"')
     skills = data.get("skills")
     if not isinstance(skills, list) or not skills:
         raise CatalogueError('"skills" must be a non-empty list')
+    if not all(isinstance(skill, dict) for skill in skills):
+        raise CatalogueError('every entry of "skills" must be an object')
     numbers = [skill.get("number") for skill in skills]
-    if len(set(numbers)) != len(numbers):
-        raise CatalogueError("skill numbers must be unique")
+    if not all(_is_whole(n) for n in numbers) or sorted(numbers) != list(range(1, len(skills) + 1)):
+        raise CatalogueError(f"skills must be numbered 1 to {len(skills)}, each once")
+    names = [skill.get("name") for skill in skills]
+    if len(set(names)) != len(names):
+        raise CatalogueError("two skills have the same name")
     for skill in skills:
-        where = f"skill {skill.get('number')!r}"
+        where = f"skill {skill['number']}"
         _require_text(skill, SKILL_FIELDS, where)
+        _require_list(skill, "observations", where, required=False)
         assignments = skill.get("assignments")
-        if not isinstance(assignments, list) or not assignments:
-            raise CatalogueError(f'{where}: "assignments" must be a non-empty list')
-        assignment_numbers = [a.get("number") for a in assignments]
-        if len(set(assignment_numbers)) != len(assignment_numbers):
-            raise CatalogueError(f"{where}: assignment numbers must be unique")
+        if not isinstance(assignments, list) or not all(isinstance(a, dict) for a in assignments):
+            raise CatalogueError(f'{where}: "assignments" must be a list of objects')
+        if sorted(a.get("number") for a in assignments if _is_whole(a.get("number"))) != list(
+            ASSIGNMENT_NUMBERS
+        ):
+            raise CatalogueError(f"{where}: assignments must be numbered 1 to 6, each once")
         for assignment in assignments:
-            here = f"{where}, assignment {assignment.get('number')!r}"
-            if assignment.get("number") not in range(1, 7):
-                raise CatalogueError(f"{here}: number must be 1 to 6")
+            here = f"{where}, assignment {assignment['number']}"
             _require_text(assignment, ASSIGNMENT_FIELDS, here)
             if assignment["level"] not in Level.values:
                 raise CatalogueError(f"{here}: level must be A, B or C")
-            if assignment.get("expected_weeks") not in range(1, 7):
-                raise CatalogueError(f"{here}: expected_weeks must be 1 to 6")
-            questions = assignment.get("general_questions")
-            if (
-                not isinstance(questions, list)
-                or not all(isinstance(q, str) and q.strip() for q in questions)
-                or not questions
+            if not _is_whole(assignment.get("expected_weeks")) or not (
+                1 <= assignment["expected_weeks"] <= 6
             ):
-                raise CatalogueError(f"{here}: general_questions must be a list of questions")
+                raise CatalogueError(f"{here}: expected_weeks must be a whole number, 1 to 6")
+            _require_list(assignment, "general_questions", here, required=True)
+            video = assignment.get("video_url", "")
+            try:
+                if video:
+                    URLValidator(schemes=["https", "http"])(video)
+            except ValidationError:
+                raise CatalogueError(f"{here}: video_url must be an http(s) address") from None
+
+
+def _is_whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _require_text(record: dict, fields: list[str], where: str) -> None:
@@ -94,11 +108,31 @@ def _require_text(record: dict, fields: list[str], where: str) -> None:
             raise CatalogueError(f'{where}: "{field}" must be filled in')
 
 
+def _require_list(record: dict, field: str, where: str, *, required: bool) -> None:
+    """A list of one-line texts (stored one per line)."""
+    value = record.get(field, None if required else [])
+    if (
+        not isinstance(value, list)
+        or (required and not value)
+        or not all(isinstance(v, str) and v.strip() and "\n" not in v for v in value)
+    ):
+        raise CatalogueError(f'{where}: "{field}" must be a list of one-line texts')
+
+
 @transaction.atomic
 def load(data: dict) -> LoadResult:
     """Create or update every skill and assignment in `data`; running it twice changes nothing."""
     validate(data)
+    missing = set(Skill.objects.values_list("number", flat=True)) - {
+        skill["number"] for skill in data["skills"]
+    }
+    if missing:
+        # progress may point at those skills' assignments: a catalogue is replaced, not cut
+        raise CatalogueError(f"the file lacks skill(s) {sorted(missing)} that the app has")
     result = LoadResult()
+    # Names are unique: park the existing ones first, so a file may swap two skills' names.
+    for skill in Skill.objects.all():
+        Skill.objects.filter(pk=skill.pk).update(name=f"~{skill.pk}~{skill.name}"[:100])
     for record in data["skills"]:
         skill, created = Skill.objects.update_or_create(
             number=record["number"],

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from assignments import catalogue
-from assignments.models import Assignment, Level, Skill
+from assignments.models import Assignment, Skill
 
 PARTS = [
     "title",
@@ -103,5 +103,51 @@ def test_a_file_that_is_not_json_gets_a_clear_error(db, tmp_path):
         call_command("loadcatalogue", str(path))
 
 
-def test_levels_sort_from_a_to_c():
-    assert sorted([Level.C, Level.A, Level.B]) == [Level.A, Level.B, Level.C]
+def write(tmp_path, data):
+    path = tmp_path / "catalogus.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "spoil, message",
+    [
+        (lambda d: d["skills"].append("geen object"), "must be an object"),
+        (lambda d: d["skills"][0].pop("number"), "numbered 1 to 8"),
+        (lambda d: d["skills"][0].update(number=True), "numbered 1 to 8"),
+        (lambda d: d["skills"][1].update(name=d["skills"][0]["name"]), "same name"),
+        (lambda d: d["skills"][0].update(observations="Ik zie dat"), "observations"),
+        (lambda d: d["skills"][0]["assignments"].pop(), "numbered 1 to 6"),
+        (lambda d: d["skills"][0]["assignments"][0].update(expected_weeks=2.0), "expected_weeks"),
+        (
+            lambda d: d["skills"][0]["assignments"][0].update(video_url="javascript:alert(1)"),
+            "video_url",
+        ),
+    ],
+)
+def test_a_wrong_file_is_refused_with_the_place_of_the_error(db, shipped, tmp_path, spoil, message):
+    spoil(shipped)
+
+    with pytest.raises(CommandError, match=message):
+        call_command("loadcatalogue", write(tmp_path, shipped))
+
+
+def test_a_file_may_swap_two_skills_names(db, shipped, tmp_path):
+    catalogue.load(copy.deepcopy(shipped))
+    first, second = shipped["skills"][0], shipped["skills"][1]
+    first["name"], second["name"] = second["name"], first["name"]
+
+    call_command("loadcatalogue", write(tmp_path, shipped), stdout=io.StringIO())
+
+    assert Skill.objects.get(number=1).name == "Samenwerken"
+    assert Skill.objects.get(number=2).name == "Leren van fouten en feedback"
+
+
+def test_a_file_that_lacks_a_skill_the_app_has_is_refused(db, shipped, tmp_path):
+    catalogue.load(copy.deepcopy(shipped))
+    shipped["skills"].pop()
+
+    with pytest.raises(CommandError, match=r"lacks skill\(s\) \[8\]"):
+        call_command("loadcatalogue", write(tmp_path, shipped))
+
+    assert Skill.objects.count() == 8

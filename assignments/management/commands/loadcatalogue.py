@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assignments import catalogue
+from assignments.models import Skill
 
 
 class Command(BaseCommand):
@@ -13,8 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", type=Path, default=catalogue.SHIPPED)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Only when there is no catalogue yet (keeps an imported or edited one).",
+        )
 
-    def handle(self, *args, path, **options):
+    def handle(self, *args, path, if_empty, **options):
+        if if_empty and Skill.objects.exists():
+            self.stdout.write("Catalogue already present; nothing to do.")
+            return
         try:
             result = catalogue.load(catalogue.read(path))
         except catalogue.CatalogueError as error:
