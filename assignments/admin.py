@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Assignment, Skill
@@ -25,6 +26,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     list_filter = ["skill", "level"]
     search_fields = ["title", "learning_goal", "explanation"]
     list_select_related = ["skill"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["skill", "number", "level", "title", "expected_weeks"]}),
         (

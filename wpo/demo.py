@@ -73,10 +73,16 @@ def already_loaded() -> bool:
     return BusinessUnit.objects.exists() or get_user_model().objects.filter(username="pm").exists()
 
 
+DEMO_LOGIN = r"^(trainer\d+|coach\d+|pm|admin)$"
+
+
 def reset():
-    """Remove every organisation, trajectory and certificate, and the demo logins."""
+    """Remove every organisation, trajectory and certificate, and the demo's own logins (other
+    accounts stay). Meant for demo and development databases, never for real data."""
     with transaction.atomic():
-        user_ids = list(Person.objects.filter(user__isnull=False).values_list("user_id", flat=True))
+        user_ids = list(
+            get_user_model().objects.filter(username__regex=DEMO_LOGIN).values_list("pk", flat=True)
+        )
         Certificate.objects.all().delete()
         Escalation.objects.all().delete()
         Meeting.objects.all().delete()
@@ -87,7 +93,6 @@ def reset():
         Department.objects.all().delete()
         BusinessUnit.objects.all().delete()
         get_user_model().objects.filter(pk__in=user_ids).delete()
-        get_user_model().objects.filter(username="admin").delete()
 
 
 class Generator:
@@ -107,6 +112,10 @@ class Generator:
 
     def at(self, day: datetime.date, hour: int) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    def past_workday(self, day: datetime.date) -> datetime.date:
+        """What happened on a weekend day happened on the Friday before."""
+        return day - datetime.timedelta(days=max(0, day.weekday() - 4))
 
     def workday(self, day: datetime.date) -> datetime.date:
         """Conversations and meetings happen on weekdays: a weekend day moves to Monday."""
@@ -262,7 +271,7 @@ class Generator:
         self.all_trajectories = trajectories
 
     def interests(self):
-        """Employees waiting to start, and the interest registrations behind started ones."""
+        """Employees who registered their interest and wait to start."""
         waiting = [
             self.person(self.departments[i % len(self.departments)])
             for i in range(max(4, self.size // 8))
@@ -375,13 +384,13 @@ class Generator:
             if rnd.random() < 0.25:
                 row.second_assessor = ts.trajectory.coach
             return row
+        if introduced > finish:
+            row.introduced_on = finish - datetime.timedelta(days=rnd.randint(0, 10))
+            row.look_back_due_on = row.introduced_on + datetime.timedelta(days=14)
+        row.get_started_on = min(row.get_started_on, finish)
         if ts.trajectory.plan == "stopped":
             row.status, row.stopped_on = ProgressStatus.STOPPED, finish
             return row
-        if introduced > finish:
-            row.introduced_on = finish - datetime.timedelta(days=rnd.randint(0, 10))
-            row.get_started_on = row.introduced_on
-            row.look_back_due_on = row.introduced_on + datetime.timedelta(days=14)
         # an open assignment: working, or in its independent week (some overdue on purpose)
         overdue_roll = rnd.random()
         long_running = first and ts.trajectory.agreed_start < self.days_ago(60)
@@ -444,7 +453,10 @@ class Generator:
                             trajectory=trajectory,
                             progress=row,
                             text=rnd.choice(NOTES),
-                            written_at=self.at(min(written, self.today), rnd.randint(7, 15)),
+                            written_at=self.at(
+                                max(row.introduced_on, self.past_workday(min(written, self.today))),
+                                rnd.randint(7, 15),
+                            ),
                             author=trajectory.trainer.user,
                         )
                     )
@@ -464,10 +476,9 @@ class Generator:
     def held(self, trajectory, row, day, outcome) -> GuidanceConversation:
         rnd = self.random
         coach_present = rnd.random() < 0.15
-        held_on = min(day, self.today)
-        if held_on.weekday() >= 5:
-            held_on -= datetime.timedelta(days=held_on.weekday() - 4)  # the Friday before
-        held_at = self.at(held_on, rnd.choice([9, 10, 11, 13, 14, 15]))
+        held_at = self.at(
+            self.past_workday(min(day, self.today)), rnd.choice([9, 10, 11, 13, 14, 15])
+        )
         confirmed = rnd.random() < 0.6
         initials = "".join(
             part[0]

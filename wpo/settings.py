@@ -103,10 +103,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Shop-floor phones are shared and left lying around: a session ends after a working day of
-# inactivity.
+# Shop-floor phones are shared and left lying around: a login lasts a working day.
 SESSION_COOKIE_AGE = env_int("WPO_SESSION_HOURS", 8) * 3600
-SESSION_SAVE_EVERY_REQUEST = True
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -141,8 +139,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-    # The app runs behind nginx or a load balancer that terminates TLS.
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind nginx or a load balancer that terminates TLS and sets X-Forwarded-Proto. Turn off
+    # when clients can reach the app directly, or they could claim https themselves.
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assignments import catalogue
 from tests.factories import (
     AssignmentProgressFactory,
+    FloorNoteFactory,
     GuidanceConversationFactory,
     InterestFactory,
     TrajectoryFactory,
@@ -116,3 +118,31 @@ def test_out_of_scope_names_never_appear_on_the_trainer_home(client, world):
 
     assert world.trajectory.participant.full_name in page
     assert world.other_trajectory.participant.full_name not in page
+
+
+def add_history(trajectory, count):
+    for _ in range(count):
+        chosen = TrajectorySkillFactory(trajectory=trajectory)
+        AssignmentProgressFactory(trajectory_skill=chosen, status=ProgressStatus.WORKING)
+        GuidanceConversationFactory(trajectory=trajectory)
+        FloorNoteFactory(trajectory=trajectory)
+
+
+def test_trajectory_page_runs_the_same_number_of_queries_for_a_short_and_a_long_history(
+    client, world
+):
+    client.force_login(world.coach.user)
+    url = reverse("trajects:trajectory", kwargs={"pk": world.trajectory.pk})
+    add_history(world.trajectory, 1)
+    short = queries_for(client, url)
+    add_history(world.trajectory, 8)
+    long = queries_for(client, url)
+
+    assert short == long <= 12
+
+
+def test_catalogue_page_runs_a_fixed_number_of_queries(client, world):
+    catalogue.load_shipped()
+    client.force_login(world.trainer.user)
+
+    assert queries_for(client, reverse("assignments:catalogue")) <= 8

@@ -2,12 +2,13 @@ import io
 import json
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils.html import escape
 
 from certificates.models import Certificate
+from tests.factories import UserFactory
 from trajects.models import (
     AssignmentProgress,
     FloorNote,
@@ -64,8 +65,24 @@ def test_each_trainer_sees_exactly_the_participants_the_summary_lists(summary, c
         assert page.count('class="card participant-card"') == len(facts["participants"])
 
 
-def test_project_manager_may_see_every_participant(summary):
-    assert len(summary["pm"]["participants"]) == Trajectory.objects.count()
+def test_summary_lists_what_each_login_may_see(summary):
+    users = {user.username: user for user in get_user_model().objects.all()}
+    for login, facts in summary.items():
+        if facts["role"] == "admin":
+            continue
+        visible = Trajectory.objects.visible_to(users[login])
+        if facts["role"] != "project_manager":
+            visible = visible.active()
+        names = sorted(t.participant.full_name for t in visible.select_related("participant"))
+        assert names == facts["participants"], login
+
+
+def test_demo_reset_keeps_accounts_that_are_not_the_demos(summary):
+    UserFactory(username="j.devries")
+
+    call_command("demo", "--reset", stdout=io.StringIO())
+
+    assert get_user_model().objects.filter(username="j.devries").exists()
 
 
 def test_demo_refuses_to_run_twice_without_reset(summary):

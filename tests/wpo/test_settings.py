@@ -60,13 +60,19 @@ def test_a_number_setting_must_be_a_whole_number(monkeypatch):
         env_int("WPO_SESSION_HOURS", 8)
 
 
-def test_sqlite_runs_in_wal_mode_with_immediate_transactions(settings):
-    options = settings.DATABASES["default"].get("OPTIONS", {})
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        pytest.skip("PostgreSQL run")
-    assert "journal_mode=WAL" in options["init_command"]
-    assert options["transaction_mode"] == "IMMEDIATE"
-    assert options["timeout"] >= 5
+def test_sqlite_file_runs_in_wal_mode(tmp_path):
+    database = tmp_path / "wal.sqlite3"
+    result = manage(
+        "shell",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0]); "
+        "print(connection.settings_dict['OPTIONS']['transaction_mode'])",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+
+    assert result.stdout.split()[-2:] == ["wal", "IMMEDIATE"], result.stderr
 
 
 def test_models_and_migrations_agree():
