@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Assignment, Level, Skill
 from wpo import access
-from wpo.models import Department, Person, Role
+from wpo.models import Department, Membership, Person, Role
 
 
 def check_progress_in_trajectory(row):
@@ -227,23 +227,22 @@ class Trajectory(models.Model):
     def clean(self):
         """The trainer trains, and the coach coaches, the trajectory's department: access
         follows the department, so anyone else named here could not see their own work."""
-        errors = {}
-        if (
-            self.department_id
-            and self.trainer_id
-            and not self.trainer.memberships.filter(
-                role=Role.TRAINER, department_id=self.department_id
+        required = {
+            "trainer": (
+                Role.TRAINER,
+                _("This person is not a workplace trainer of this department."),
+            ),
+            "coach": (Role.COACH, _("This person is not a coach of this department.")),
+        }
+        errors = {
+            field: message
+            for field, (role, message) in required.items()
+            if self.department_id
+            and getattr(self, f"{field}_id")
+            and not Membership.objects.filter(
+                person_id=getattr(self, f"{field}_id"), role=role, department_id=self.department_id
             ).exists()
-        ):
-            errors["trainer"] = _("This person is not a workplace trainer of this department.")
-        if (
-            self.department_id
-            and self.coach_id
-            and not self.coach.memberships.filter(
-                role=Role.COACH, department_id=self.department_id
-            ).exists()
-        ):
-            errors["coach"] = _("This person is not a coach of this department.")
+        }
         if errors:
             raise ValidationError(errors)
 
