@@ -15,6 +15,8 @@ from trajects.models import (
     Meeting,
     MeetingAttendance,
     MeetingKind,
+    Pause,
+    PhaseChange,
     Trajectory,
     TrajectorySkill,
 )
@@ -161,6 +163,24 @@ class FloorNoteFactory(factory.django.DjangoModelFactory):
 
     trajectory = factory.SubFactory(TrajectoryFactory)
     text = "Vroeg vandaag zelf om uitleg bij de nieuwe machine."
+
+
+class PauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pause
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    resume_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=21))
+    reason = "Ziek thuis"
+
+
+class PhaseChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PhaseChange
+
+    trajectory = factory.SubFactory(TrajectoryFactory)
+    phase = 2
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):

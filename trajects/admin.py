@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from trajects.models import (
     AssignmentProgress,
@@ -8,11 +9,14 @@ from trajects.models import (
     Interest,
     Meeting,
     MeetingAttendance,
+    Pause,
+    PhaseChange,
     Trajectory,
     TrajectorySkill,
 )
 
 PARTICIPANT_SEARCH = ["participant__first_name", "participant__last_name"]
+PARTICIPANT_SEARCH_VIA_TRAJECTORY = [f"trajectory__{field}" for field in PARTICIPANT_SEARCH]
 
 
 @admin.register(Interest)
@@ -32,7 +36,7 @@ class TrajectorySkillInline(admin.TabularInline):
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(admin.ModelAdmin):
+class TrajectoryAdmin(SimpleHistoryAdmin):
     list_display = [
         "participant",
         "department",
@@ -53,16 +57,16 @@ class TrajectoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrajectorySkill)
-class TrajectorySkillAdmin(admin.ModelAdmin):
+class TrajectorySkillAdmin(SimpleHistoryAdmin):
     list_display = ["trajectory", "skill", "target_level", "achieved_level", "assessed_on"]
     list_filter = ["skill", "target_level", "achieved_level"]
-    search_fields = ["trajectory__participant__first_name", "trajectory__participant__last_name"]
+    search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY
     list_select_related = ["trajectory__participant", "skill"]
     autocomplete_fields = ["trajectory", "assessed_by", "second_assessor"]
 
 
 @admin.register(AssignmentProgress)
-class AssignmentProgressAdmin(admin.ModelAdmin):
+class AssignmentProgressAdmin(SimpleHistoryAdmin):
     list_display = ["trajectory_skill", "assignment", "status", "introduced_on", "passed_on"]
     list_filter = ["status", "assignment__skill", "assignment__level"]
     search_fields = [
@@ -78,17 +82,17 @@ class AssignmentProgressAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuidanceConversation)
-class GuidanceConversationAdmin(admin.ModelAdmin):
+class GuidanceConversationAdmin(SimpleHistoryAdmin):
     list_display = ["trajectory", "planned_at", "held_at", "outcome", "coach_present"]
     list_filter = ["outcome", "coach_present"]
-    search_fields = ["trajectory__participant__first_name", "trajectory__participant__last_name"]
+    search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY
     list_select_related = ["trajectory__participant"]
     autocomplete_fields = ["trajectory", "progress", "second_assessor", "author"]
     date_hierarchy = "planned_at"
 
 
 @admin.register(FloorNote)
-class FloorNoteAdmin(admin.ModelAdmin):
+class FloorNoteAdmin(SimpleHistoryAdmin):
     list_display = ["trajectory", "written_at", "text"]
     search_fields = [
         "text",
@@ -98,6 +102,25 @@ class FloorNoteAdmin(admin.ModelAdmin):
     list_select_related = ["trajectory__participant"]
     autocomplete_fields = ["trajectory", "progress", "author"]
     date_hierarchy = "written_at"
+
+
+@admin.register(Pause)
+class PauseAdmin(SimpleHistoryAdmin):
+    list_display = ["trajectory", "starts_on", "resume_on", "resumed_on"]
+    search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY
+    list_select_related = ["trajectory__participant"]
+    autocomplete_fields = ["trajectory", "by"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(PhaseChange)
+class PhaseChangeAdmin(admin.ModelAdmin):
+    list_display = ["trajectory", "phase", "changed_on", "by"]
+    list_filter = ["phase"]
+    search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY
+    list_select_related = ["trajectory__participant", "by"]
+    autocomplete_fields = ["trajectory", "by"]
+    date_hierarchy = "changed_on"
 
 
 class MeetingAttendanceInline(admin.TabularInline):

@@ -1,9 +1,12 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, Min, Prefetch, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from assignments.models import Assignment, Level, Skill
 from wpo import access
@@ -46,6 +49,25 @@ def optional_person(verbose_name):
         related_name="+",
         verbose_name=verbose_name,
     )
+
+
+def _day(day: datetime.date) -> dict:
+    return {"day": formats.date_format(day, "j F")}
+
+
+def open_progress():
+    """Prefetch for a trajectory: each chosen skill's assignment in progress, as
+    `open_progress` (see `Trajectory.current_progress`)."""
+    return Prefetch(
+        "skills__progress",
+        queryset=AssignmentProgress.objects.open().select_related("assignment"),
+        to_attr="open_progress",
+    )
+
+
+def current_pause():
+    """Prefetch for a trajectory: its current pause, if any (see `Trajectory.current_pause`)."""
+    return Prefetch("pauses", queryset=Pause.objects.current(), to_attr="open_pauses")
 
 
 class Interest(models.Model):
@@ -143,6 +165,8 @@ class Trajectory(models.Model):
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class QuerySet(TrajectoryPartQuerySet):
         trajectory_path = ""
 
@@ -152,37 +176,63 @@ class Trajectory(models.Model):
         def guided_by(self, person_id):
             return self.filter(trainer_id=person_id)
 
+        def with_conversation_dates(self):
+            """The last held, the next planned and the oldest overdue conversation."""
+            not_held = Q(conversations__held_at__isnull=True)
+            upcoming = not_held & Q(conversations__planned_at__gte=timezone.now())
+            overdue = not_held & Q(conversations__planned_at__lt=timezone.now())
+            return self.annotate(
+                last_conversation_at=Max("conversations__held_at"),
+                next_conversation_at=Min("conversations__planned_at", filter=upcoming),
+                overdue_conversation_at=Min("conversations__planned_at", filter=overdue),
+            )
+
         def with_overview(self):
             """What an overview row shows (people, assignments in progress, last and next
-            conversation) in a fixed number of queries, however many rows."""
-            open_progress = AssignmentProgress.objects.open().select_related("assignment")
-            upcoming = Q(conversations__held_at__isnull=True) & Q(
-                conversations__planned_at__gte=timezone.now()
-            )
+            conversation, a pause) in a fixed number of queries, however many rows."""
             return (
                 self.select_related("participant", "department", "trainer")
                 .prefetch_related(
                     Prefetch("skills", queryset=TrajectorySkill.objects.select_related("skill")),
-                    Prefetch("skills__progress", queryset=open_progress, to_attr="open_progress"),
+                    open_progress(),
+                    current_pause(),
                 )
-                .annotate(
-                    last_conversation_at=Max("conversations__held_at"),
-                    next_conversation_at=Min("conversations__planned_at", filter=upcoming),
-                )
+                .with_conversation_dates()
             )
 
         def with_detail(self):
-            """Everything the trajectory page shows, in a fixed number of queries."""
+            """Everything the participant page shows, in a fixed number of queries."""
             progress = AssignmentProgress.objects.select_related("assignment").order_by(
-                "assignment__number"
+                "introduced_on", "pk"
             )
-            return self.select_related(
-                "participant", "department__business_unit", "trainer", "coach"
-            ).prefetch_related(
-                Prefetch("skills", queryset=TrajectorySkill.objects.select_related("skill")),
-                Prefetch("skills__progress", queryset=progress),
-                "conversations",
-                "notes",
+            return (
+                self.select_related(
+                    "participant", "department__business_unit", "trainer", "coach", "interest"
+                )
+                .prefetch_related(
+                    Prefetch(
+                        "skills",
+                        queryset=TrajectorySkill.objects.select_related(
+                            "skill", "assessed_by", "second_assessor"
+                        ),
+                    ),
+                    Prefetch("skills__progress", queryset=progress),
+                    Prefetch(
+                        "conversations",
+                        queryset=GuidanceConversation.objects.select_related(
+                            "second_assessor", "progress__assignment"
+                        ),
+                    ),
+                    Prefetch(
+                        "notes",
+                        queryset=FloorNote.objects.select_related(
+                            "author__person", "progress__assignment"
+                        ),
+                    ),
+                    Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
+                    Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("by")),
+                )
+                .with_conversation_dates()
             )
 
     objects = QuerySet.as_manager()
@@ -252,8 +302,64 @@ class Trajectory(models.Model):
 
     @property
     def current_progress(self) -> list["AssignmentProgress"]:
-        """Assignments in progress; needs `with_overview()`."""
-        return [progress for skill in self.skills.all() for progress in skill.open_progress]
+        """Assignments in progress; needs `with_overview()` (which fetches just those) or
+        `with_detail()` (which fetches all)."""
+        return [skill.in_progress for skill in self.skills.all() if skill.in_progress]
+
+    @property
+    def current_pause(self) -> "Pause | None":
+        """The pause the trajectory is in now; needs `with_overview()` or `with_detail()`."""
+        pauses = getattr(self, "open_pauses", None)
+        if pauses is None:
+            pauses = self.pauses.all()
+        return next((pause for pause in pauses if pause.resumed_on is None), None)
+
+    @property
+    def clock_date(self) -> datetime.date:
+        """The date the method's clocks show: today, or the first day of the current pause,
+        since a pause (sickness, leave) stops assignment weeks and due dates."""
+        pause = self.current_pause
+        return pause.starts_on if pause else timezone.localdate()
+
+    def to_do(self) -> list[str]:
+        """What needs doing now, in the trainer's words; needs `with_overview()` or
+        `with_detail()`."""
+        if not self.is_open:
+            return []
+        pause = self.current_pause
+        if pause:
+            if pause.resume_on <= timezone.localdate():
+                return [
+                    _("Expected back on %(day)s: resume the trajectory") % _day(pause.resume_on)
+                ]
+            return []
+        todo = []
+        chosen = list(self.skills.all())
+        if not chosen:
+            todo.append(_("Choose the skills with the participant"))
+        elif self.phase in (Phase.START, Phase.LEARNING) and not self.current_progress:
+            todo.append(_("Introduce an assignment"))
+        for progress in self.current_progress:
+            title = progress.assignment.title
+            if progress.independent_week_ended:
+                todo.append(
+                    _("%(title)s: the independent week is over, hold the follow-up conversation")
+                    % {"title": title}
+                )
+            elif progress.look_back_due:
+                todo.append(_("%(title)s: look back on the get-started task") % {"title": title})
+            elif progress.get_started_on is None:
+                todo.append(_("%(title)s: do the get-started task together") % {"title": title})
+        if self.overdue_conversation_at:
+            todo.append(
+                _("Record the conversation of %(day)s")
+                % _day(timezone.localdate(self.overdue_conversation_at))
+            )
+        elif self.phase == Phase.LEARNING and not self.next_conversation_at:
+            todo.append(_("No conversation planned"))
+        if self.agreed_end < timezone.localdate():
+            todo.append(_("Past the agreed end of %(day)s") % _day(self.agreed_end))
+        return todo
 
 
 class TrajectorySkill(models.Model):
@@ -274,6 +380,7 @@ class TrajectorySkill(models.Model):
     assessed_by = optional_person(_("assessed by"))
     second_assessor = optional_person(_("second assessor"))
 
+    history = HistoricalRecords()
     objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
@@ -297,6 +404,15 @@ class TrajectorySkill(models.Model):
 
     def __str__(self):
         return f"{self.skill} ({self.get_target_level_display()})"
+
+    @property
+    def in_progress(self) -> "AssignmentProgress | None":
+        """The assignment being worked on (one at a time per skill), from the prefetched
+        `open_progress` or all `progress`."""
+        rows = getattr(self, "open_progress", None)
+        if rows is None:
+            rows = self.progress.all()
+        return next((row for row in rows if row.is_open), None)
 
 
 class ProgressStatus(models.TextChoices):
@@ -341,6 +457,13 @@ class AssignmentProgress(models.Model):
     passed_on = models.DateField(_("passed on"), null=True, blank=True)
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
     second_assessor = optional_person(_("second assessor"))
+    paused_days = models.PositiveIntegerField(
+        _("days paused"),
+        default=0,
+        help_text=_("Days the trajectory was paused while this assignment ran; they do not count."),
+    )
+
+    history = HistoricalRecords()
 
     class QuerySet(TrajectoryPartQuerySet):
         trajectory_path = "trajectory_skill__trajectory__"
@@ -396,22 +519,41 @@ class AssignmentProgress(models.Model):
             )
 
     @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def clock_date(self) -> datetime.date:
+        return self.trajectory_skill.trajectory.clock_date
+
+    @property
     def weeks_running(self) -> int:
-        return (timezone.localdate() - self.introduced_on).days // 7
+        """Whole weeks since the introduction, pauses left out."""
+        return max((self.clock_date - self.introduced_on).days - self.paused_days, 0) // 7
 
     @property
     def look_back_overdue(self) -> bool:
         return (
             self.look_back_done_on is None
             and self.look_back_due_on is not None
-            and self.look_back_due_on < timezone.localdate()
+            and self.look_back_due_on < self.clock_date
+        )
+
+    @property
+    def look_back_due(self) -> bool:
+        """The look-back task is due today or overdue: time to sit down together."""
+        return (
+            self.look_back_done_on is None
+            and self.look_back_due_on is not None
+            and self.look_back_due_on <= self.clock_date
         )
 
     @property
     def independent_week_ended(self) -> bool:
+        """The independent week is over: the follow-up conversation decides."""
         return (
             self.status == ProgressStatus.INDEPENDENT_WEEK
-            and self.independent_until < timezone.localdate()
+            and self.independent_until <= self.clock_date
         )
 
 
@@ -464,6 +606,8 @@ class GuidanceConversation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    history = HistoricalRecords()
+
     class QuerySet(TrajectoryPartQuerySet):
         def held(self):
             return self.filter(held_at__isnull=False)
@@ -501,6 +645,13 @@ class GuidanceConversation(models.Model):
     def clean(self):
         check_progress_in_trajectory(self)
 
+    @property
+    def correctable(self) -> bool:
+        """A held conversation may be corrected for a few days (a setting); after that it is
+        the record."""
+        window = datetime.timedelta(days=settings.WPO_CONVERSATION_EDIT_DAYS)
+        return self.held_at is not None and self.created_at + window > timezone.now()
+
 
 class FloorNote(models.Model):
     """A short note from the shop floor: how it is going, what the trainer pointed out."""
@@ -527,6 +678,7 @@ class FloorNote(models.Model):
         verbose_name=_("written by"),
     )
 
+    history = HistoricalRecords()
     objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
@@ -542,6 +694,103 @@ class FloorNote(models.Model):
 
     def clean(self):
         check_progress_in_trajectory(self)
+
+
+class Pause(models.Model):
+    """A stretch in which the trajectory rests (sickness, leave, a reorganisation). The
+    method's clocks stand still: on resuming, due dates and the agreed end move on by its
+    length, and the assignment's weeks leave it out."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="pauses", verbose_name=_("trajectory")
+    )
+    starts_on = models.DateField(_("paused from"))
+    resume_on = models.DateField(_("expected back on"))
+    resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    history = HistoricalRecords()
+
+    class QuerySet(TrajectoryPartQuerySet):
+        def current(self):
+            return self.filter(resumed_on__isnull=True)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_on"]
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trajectory"],
+                condition=Q(resumed_on__isnull=True),
+                name="pause_one_current_per_trajectory",
+                violation_error_message=_("This trajectory is already paused."),
+            ),
+            models.CheckConstraint(
+                condition=Q(resume_on__gt=F("starts_on")),
+                name="pause_resume_after_start",
+                violation_error_message=_("The expected return must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_on__isnull=True) | Q(resumed_on__gte=F("starts_on")),
+                name="pause_resumed_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="pause_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.trajectory} — {self.starts_on:%d-%m-%Y}"
+
+    @property
+    def days(self) -> int:
+        """Days paused so far (until the return, once back)."""
+        return ((self.resumed_on or timezone.localdate()) - self.starts_on).days
+
+
+class PhaseChange(models.Model):
+    """When a trajectory entered a phase, and who moved it: the timeline shows it."""
+
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="phase_changes",
+        verbose_name=_("trajectory"),
+    )
+    phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices)
+    changed_on = models.DateField(_("date"), default=timezone.localdate)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    objects = TrajectoryPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["changed_on", "phase"]
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__gte=1, phase__lte=4), name="phase_change_phase_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trajectory} — {self.get_phase_display()}"
 
 
 class MeetingKind(models.TextChoices):

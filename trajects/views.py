@@ -1,11 +1,30 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from assignments.models import Skill
+from trajects import forms, services, timeline
 from trajects.dashboards import department_figures, totals
-from trajects.models import Interest, Trajectory
+from trajects.models import (
+    AssignmentProgress,
+    GuidanceConversation,
+    Interest,
+    Trajectory,
+    TrajectorySkill,
+)
 from wpo import access
-from wpo.models import Department, Role
+from wpo.models import Department, Person, Role
+
+DETAIL = "trajects/trajectory_detail.html"
+INVALID = 422  # htmx is configured to swap it, so the form comes back with its messages
 
 
 @require_GET
@@ -18,7 +37,21 @@ def trainer_home(request):
         .with_overview()
         .order_by("participant__last_name", "participant__first_name")
     )
-    return render(request, "trajects/trainer_home.html", {"trajectories": trajectories})
+    waiting = _waiting(request.user)
+    return render(
+        request,
+        "trajects/trainer_home.html",
+        {"trajectories": trajectories, "waiting": waiting},
+    )
+
+
+def _waiting(user):
+    return (
+        Interest.objects.visible_to(user)
+        .filter(access.intake_departments_q(user, "department__"))
+        .waiting()
+        .select_related("person", "department", "supervisor")
+    )
 
 
 @require_GET
@@ -54,8 +87,507 @@ def organisation(request):
     )
 
 
+def _run(form, step, *args, **kwargs):
+    """Call a service; a refusal lands on the form. The result, or None when refused."""
+    try:
+        return step(*args, **kwargs)
+    except ValidationError as error:
+        forms.add_refusal(form, error)
+        return None
+
+
+def _people(role, department_id):
+    return Person.objects.filter(
+        memberships__role=role, memberships__department_id=department_id
+    ).order_by("last_name", "first_name")
+
+
+# Phase 1: intake and start
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.TRAINER, Role.COACH)
+def interest_new(request):
+    departments = Department.objects.filter(access.intake_departments_q(request.user))
+    supervisors = (
+        Person.objects.filter(
+            memberships__role=Role.TRAINER, memberships__department__in=departments
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    form = forms.InterestForm(
+        request.POST or None,
+        departments=departments,
+        supervisors=supervisors,
+        initial={"supervisor": access.scope_of(request.user).person_id},
+    )
+    if form.is_valid():
+        interest = _run(form, services.register_interest, **form.cleaned_data, by=request.user)
+        if interest:
+            messages.success(
+                request,
+                _("%(name)s is registered. Start the trajectory now, or later from your page.")
+                % {"name": interest.person.full_name},
+            )
+            return redirect("trajects:trajectory_start", pk=interest.pk)
+    status = INVALID if form.errors else 200
+    return render(request, "trajects/interest_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def trajectory_start(request, pk):
+    interest = access.get_visible_or_404(
+        Interest.objects.waiting().select_related("person", "department"), request.user, pk=pk
+    )
+    if not access.may_take_intake(request.user, interest.department_id):
+        raise PermissionDenied
+    trainers = _people(Role.TRAINER, interest.department_id)
+    coaches = _people(Role.COACH, interest.department_id)
+    me = access.scope_of(request.user).person_id
+    initial = {
+        "trainer": me if any(p.pk == me for p in trainers) else interest.supervisor_id,
+        "coach": me if any(p.pk == me for p in coaches) else (coaches[0] if coaches else None),
+    }
+    form = forms.StartForm(
+        request.POST or None, trainers=trainers, coaches=coaches, initial=initial
+    )
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "accept_period"}
+        trajectory = _run(form, services.start_trajectory, interest, **data, by=request.user)
+        if trajectory:
+            messages.success(request, _("The trajectory has started. Now choose the skills."))
+            return redirect("trajects:choose_skills", pk=trajectory.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "interest": interest}
+    return render(request, "trajects/trajectory_start.html", context, status=status)
+
+
+def _guided_trajectory(request, pk):
+    queryset = Trajectory.objects.select_related("participant")
+    return access.get_guided_or_404(queryset, request.user, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def choose_skills(request, pk):
+    trajectory = _guided_trajectory(request, pk)
+    chosen = {row.skill_id: row for row in trajectory.skills.all()}
+    form = forms.SkillChoiceForm(
+        request.POST or None, skills=list(Skill.objects.all()), chosen=chosen
+    )
+    if form.is_valid() and _run(
+        form, services.choose_skills, trajectory, form.targets(), by=request.user
+    ):
+        messages.success(request, _("The skills are saved."))
+        return redirect("trajects:trajectory", pk=trajectory.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "trajectory": trajectory}
+    return render(request, "trajects/choose_skills.html", context, status=status)
+
+
+# The participant page: timeline, floor notes, guidance conversations
+
+
+def _skill_filter(request):
+    try:
+        return int(request.GET["skill"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _detail_context(request, trajectory, **bound):
+    """The participant page; `bound` holds forms that came back with messages."""
+    open_progress = (
+        AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
+        .open()
+        .select_related("assignment")
+    )
+    planned = sorted(
+        (c for c in trajectory.conversations.all() if c.held_at is None),
+        key=lambda c: c.planned_at,
+    )
+    end_of_today = timezone.localtime().replace(hour=23, minute=59)
+    due = next((c for c in planned if c.planned_at <= end_of_today), None)
+    current = trajectory.current_progress
+    progress = due.progress_id if due and due.progress_id else None
+    if progress is None and len(current) == 1:
+        progress = current[0].pk
+    skill_id = _skill_filter(request)
+    context = {
+        "trajectory": trajectory,
+        "may_guide": access.may_guide(request.user, trajectory),
+        "events": timeline.for_skill(timeline.events(trajectory), skill_id),
+        "skill_filter": skill_id,
+        "look_back_default": timezone.localdate() + services.INDEPENDENT_WEEK,
+        "planned": planned,
+        "due": due,
+        "note_form": forms.NoteForm(open_progress=open_progress, initial={"progress": progress}),
+        "plan_form": forms.PlanForm(),
+        "conversation_form": forms.ConversationForm(
+            open_progress=open_progress,
+            coaches=_people(Role.COACH, trajectory.department_id),
+            initial={"progress": progress},
+        ),
+    }
+    context.update(bound)
+    return context
+
+
+def _detail(request, pk):
+    return access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
+
+
 @require_GET
 @login_required
 def trajectory_detail(request, pk):
-    trajectory = access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
-    return render(request, "trajects/trajectory_detail.html", {"trajectory": trajectory})
+    trajectory = _detail(request, pk)
+    context = _detail_context(request, trajectory)
+    if request.htmx and not request.htmx.boosted:
+        return render(request, f"{DETAIL}#timeline", context)
+    return render(request, DETAIL, context)
+
+
+def _saved(request, trajectory, section, message):
+    """After a save on the participant page: with htmx the changed sections, else the page."""
+    if not (request.htmx and not request.htmx.boosted):
+        messages.success(request, message)
+        return redirect("trajects:trajectory", pk=trajectory.pk)
+    context = _detail_context(request, _detail(request, trajectory.pk), saved=message)
+    html = render_to_string(f"{DETAIL}#{section}", context, request)
+    context["oob"] = True
+    for other in ("status", "timeline"):
+        html += render_to_string(f"{DETAIL}#{other}", context, request)
+    return HttpResponse(html)
+
+
+def _refused(request, trajectory, section, **bound):
+    """A save that came back with messages: the form as typed, in place."""
+    context = _detail_context(request, _detail(request, trajectory.pk), **bound)
+    template = DETAIL
+    if request.htmx and not request.htmx.boosted:
+        template = f"{DETAIL}#{section}"
+    return render(request, template, context, status=INVALID)
+
+
+@require_POST
+@login_required
+def add_note(request, pk):
+    trajectory = _guided_trajectory(request, pk)
+    form = forms.NoteForm(request.POST, open_progress=_open_progress(trajectory))
+    if form.is_valid() and _run(
+        form, services.add_note, trajectory, **form.cleaned_data, by=request.user
+    ):
+        return _saved(request, trajectory, "note-form", _("Note saved."))
+    return _refused(request, trajectory, "note-form", note_form=form)
+
+
+def _open_progress(trajectory):
+    return AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory).open()
+
+
+@require_POST
+@login_required
+def plan_conversation(request, pk):
+    trajectory = _guided_trajectory(request, pk)
+    form = forms.PlanForm(request.POST)
+    progress = _open_progress(trajectory).first()
+    if form.is_valid() and _run(
+        form,
+        services.plan_conversation,
+        trajectory,
+        planned_at=form.cleaned_data["planned_at"],
+        progress=progress,
+        by=request.user,
+    ):
+        return _saved(request, trajectory, "conversations", _("Conversation planned."))
+    return _refused(request, trajectory, "conversations", plan_form=form)
+
+
+@require_POST
+@login_required
+def hold_conversation(request, pk):
+    trajectory = _guided_trajectory(request, pk)
+    form = forms.ConversationForm(
+        request.POST,
+        open_progress=_open_progress(trajectory),
+        coaches=_people(Role.COACH, trajectory.department_id),
+    )
+    planned = GuidanceConversation.objects.filter(
+        trajectory=trajectory, held_at__isnull=True, pk=request.POST.get("planned") or None
+    ).first()
+    if form.is_valid() and _run(
+        form,
+        services.hold_conversation,
+        trajectory,
+        **form.cleaned_data,
+        planned=planned,
+        by=request.user,
+    ):
+        return _saved(request, trajectory, "conversations", _("Conversation saved."))
+    return _refused(request, trajectory, "conversations", conversation_form=form)
+
+
+def _guided_conversation(request, pk):
+    return access.get_guided_or_404(
+        GuidanceConversation.objects.select_related(
+            "trajectory__participant", "progress__assignment"
+        ),
+        request.user,
+        trajectory_of=lambda conversation: conversation.trajectory,
+        pk=pk,
+        held_at__isnull=False,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_conversation(request, pk):
+    conversation = _guided_conversation(request, pk)
+    if not conversation.correctable:
+        messages.error(request, _("This conversation can no longer be corrected."))
+        return redirect("trajects:trajectory", pk=conversation.trajectory_id)
+    form = forms.ConversationTextForm(
+        request.POST or None,
+        initial=model_to_dict(conversation, fields=forms.ConversationTextForm.base_fields),
+    )
+    if form.is_valid() and _run(
+        form, services.edit_conversation, conversation, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("Conversation corrected; the earlier version is kept."))
+        return redirect("trajects:trajectory", pk=conversation.trajectory_id)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "conversation": conversation}
+    return render(request, "trajects/conversation_edit.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def confirm_conversation(request, pk):
+    conversation = _guided_conversation(request, pk)
+    form = forms.ConfirmForm(request.POST or None)
+    if form.is_valid() and _run(
+        form, services.confirm_conversation, conversation, **form.cleaned_data
+    ):
+        messages.success(request, _("Thank you: the conversation is confirmed."))
+        return redirect("trajects:trajectory", pk=conversation.trajectory_id)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "conversation": conversation}
+    return render(request, "trajects/conversation_confirm.html", context, status=status)
+
+
+# Assignments
+
+
+def _guided_skill(request, pk):
+    return access.get_guided_or_404(
+        TrajectorySkill.objects.select_related("trajectory__participant", "skill"),
+        request.user,
+        trajectory_of=lambda chosen: chosen.trajectory,
+        pk=pk,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def introduce_assignment(request, pk):
+    chosen = _guided_skill(request, pk)
+    done = chosen.progress.values("assignment")
+    assignments = chosen.skill.assignments.exclude(pk__in=done).order_by("number")
+    suggestion = next(
+        (a for a in assignments if a.level <= chosen.target_level), assignments.first()
+    )
+    form = forms.IntroduceForm(
+        request.POST or None, assignments=assignments, initial={"assignment": suggestion}
+    )
+    if form.is_valid():
+        progress = _run(
+            form,
+            services.introduce_assignment,
+            chosen,
+            form.cleaned_data["assignment"],
+            on=form.cleaned_data["introduced_on"],
+            by=request.user,
+        )
+        if progress:
+            messages.success(request, _("Assignment introduced. Go through it together."))
+            return redirect("trajects:progress", pk=progress.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "chosen": chosen, "trajectory": chosen.trajectory}
+    return render(request, "trajects/introduce.html", context, status=status)
+
+
+def _progress(request, pk, guided):
+    queryset = AssignmentProgress.objects.select_related(
+        "assignment__skill", "trajectory_skill__trajectory__participant"
+    )
+    if not guided:
+        return access.get_visible_or_404(queryset, request.user, pk=pk)
+    return access.get_guided_or_404(
+        queryset,
+        request.user,
+        trajectory_of=lambda progress: progress.trajectory_skill.trajectory,
+        pk=pk,
+    )
+
+
+def _progress_page(request, progress, status=200, **bound):
+    trajectory = progress.trajectory_skill.trajectory
+    context = {
+        "progress": progress,
+        "assignment": progress.assignment,
+        "trajectory": trajectory,
+        "may_guide": access.may_guide(request.user, trajectory),
+        "get_started_form": forms.GetStartedForm(),
+        "look_back_form": forms.LookBackForm(),
+        **bound,
+    }
+    return render(request, "trajects/progress.html", context, status=status)
+
+
+@require_GET
+@login_required
+def progress_detail(request, pk):
+    return _progress_page(request, _progress(request, pk, guided=False))
+
+
+@require_POST
+@login_required
+def get_started(request, pk):
+    progress = _progress(request, pk, guided=True)
+    form = forms.GetStartedForm(request.POST)
+    if form.is_valid() and _run(
+        form,
+        services.record_get_started,
+        progress,
+        on=form.cleaned_data["get_started_on"],
+        look_back_on=form.cleaned_data["look_back_due_on"],
+        by=request.user,
+    ):
+        messages.success(request, _("Get-started task recorded."))
+        return redirect("trajects:trajectory", pk=progress.trajectory_skill.trajectory_id)
+    return _progress_page(request, progress, INVALID, get_started_form=form)
+
+
+@require_POST
+@login_required
+def look_back(request, pk):
+    progress = _progress(request, pk, guided=True)
+    form = forms.LookBackForm(request.POST)
+    if form.is_valid() and _run(
+        form,
+        services.record_look_back,
+        progress,
+        on=form.cleaned_data["look_back_done_on"],
+        by=request.user,
+    ):
+        messages.success(request, _("Look-back task recorded."))
+        return redirect("trajects:trajectory", pk=progress.trajectory_skill.trajectory_id)
+    return _progress_page(request, progress, INVALID, look_back_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def assess_skill(request, pk):
+    chosen = _guided_skill(request, pk)
+    trajectory = chosen.trajectory
+    guides = (
+        Person.objects.filter(
+            memberships__role__in=[Role.TRAINER, Role.COACH],
+            memberships__department_id=trajectory.department_id,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    highest = services.highest_passed_level(chosen)
+    form = forms.AssessForm(
+        request.POST or None,
+        highest=highest,
+        guides=guides,
+        initial={"assessed_by": trajectory.trainer_id},
+    )
+    if form.is_valid() and _run(
+        form, services.assess_skill, chosen, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("The skill is assessed."))
+        return redirect("trajects:trajectory", pk=trajectory.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "chosen": chosen, "trajectory": trajectory, "highest": highest}
+    return render(request, "trajects/assess.html", context, status=status)
+
+
+# Phase changes, pause, stop
+
+
+STEPS = {
+    "assessment": (
+        forms.StepForm,
+        services.start_assessment,
+        gettext_lazy("To evaluation and assessment"),
+        gettext_lazy(
+            "The learning/work period ends. Assignments still being practised stop; the skills "
+            "are then assessed at the highest level passed."
+        ),
+    ),
+    "closing": (
+        forms.StepForm,
+        services.start_closing,
+        gettext_lazy("To the closing"),
+        gettext_lazy("The skills are assessed: on to the closing and the certificate."),
+    ),
+    "close": (
+        forms.StepForm,
+        services.close_trajectory,
+        gettext_lazy("Close the trajectory"),
+        gettext_lazy("The trajectory is finished. It stays readable, and nothing can be added."),
+    ),
+    "pause": (
+        forms.PauseForm,
+        services.pause_trajectory,
+        gettext_lazy("Pause the trajectory"),
+        gettext_lazy(
+            "For sickness, leave or a reorganisation. While paused the clocks stop: assignment "
+            "weeks, the look-back date and the agreed end move on by the days paused."
+        ),
+    ),
+    "resume": (
+        forms.StepForm,
+        services.resume_trajectory,
+        gettext_lazy("Resume the trajectory"),
+        gettext_lazy("The clocks run again from this date."),
+    ),
+    "stop": (
+        forms.StopForm,
+        services.stop_trajectory,
+        gettext_lazy("Stop the trajectory early"),
+        gettext_lazy(
+            "The trajectory ends before its closing. Assignments in progress stop with it; "
+            "everything recorded stays."
+        ),
+    ),
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def trajectory_step(request, pk, step):
+    if step not in STEPS:
+        raise Http404
+    form_class, service, title, explanation = STEPS[step]
+    trajectory = _guided_trajectory(request, pk)
+    form = form_class(request.POST or None)
+    if form.is_valid() and _run(form, service, trajectory, **form.cleaned_data, by=request.user):
+        messages.success(request, _("Done: %(step)s.") % {"step": title})
+        return redirect("trajects:trajectory", pk=trajectory.pk)
+    status = INVALID if form.errors else 200
+    context = {
+        "form": form,
+        "trajectory": trajectory,
+        "title": title,
+        "explanation": explanation,
+        "stopping": _open_progress(trajectory).select_related("assignment")
+        if step in ("assessment", "stop")
+        else [],
+    }
+    return render(request, "trajects/step.html", context, status=status)

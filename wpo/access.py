@@ -83,15 +83,37 @@ def scope_of(user) -> Scope:
 def trajectory_q(user, prefix: str = "") -> Q:
     """Trajectories, and everything that belongs to one (skills, progress, conversations, notes,
     certificates: pass the path to the trajectory as `prefix`)."""
-    scope = scope_of(user)
-    if scope.is_project_manager:
+    if scope_of(user).is_project_manager:
         return Q()
+    return guidance_q(user, prefix)
+
+
+def guidance_q(user, prefix: str = "") -> Q:
+    """The trajectories the user may work on: those they guide as trainer, and all of the
+    departments they coach (a coach may do everything a trainer does there)."""
+    scope = scope_of(user)
     q = NOTHING
     if scope.coach_of:
         q |= Q(**{f"{prefix}department__in": scope.coach_of})
     if scope.trainer_of:
         q |= Q(**{f"{prefix}trainer_id": scope.person_id})
     return q
+
+
+def may_guide(user, trajectory) -> bool:
+    """`guidance_q` for one trajectory in hand."""
+    scope = scope_of(user)
+    return trajectory.department_id in scope.coach_of or (
+        bool(scope.trainer_of) and trajectory.trainer_id == scope.person_id
+    )
+
+
+def intake_departments_q(user, prefix: str = "") -> Q:
+    """Departments where the user registers interest and starts trajectories: those they train
+    or coach. The project manager follows, and does not take intakes."""
+    scope = scope_of(user)
+    departments = scope.coach_of | scope.trainer_of
+    return Q(**{f"{prefix}pk__in": departments}) if departments else NOTHING
 
 
 def department_q(user, prefix: str = "") -> Q:
@@ -149,6 +171,21 @@ def escalation_q(user) -> Q:
 def get_visible_or_404(queryset, user, **lookup):
     """The one way a view fetches a single scoped object."""
     return get_object_or_404(queryset.visible_to(user), **lookup)
+
+
+def get_guided_or_404(queryset, user, *, trajectory_of=lambda obj: obj, **lookup):
+    """An object of a trajectory the user works on: 404 when they may not see it, 403 when they
+    may only look (the project manager). `trajectory_of` leads from the object to its
+    trajectory."""
+    obj = get_visible_or_404(queryset, user, **lookup)
+    if not may_guide(user, trajectory_of(obj)):
+        raise PermissionDenied
+    return obj
+
+
+def may_take_intake(user, department_id) -> bool:
+    scope = scope_of(user)
+    return department_id in scope.coach_of | scope.trainer_of
 
 
 def has_role(user, *roles: str) -> bool:

@@ -30,8 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "template_partials",
+    "simple_history",
     "wpo",
     "assignments",
     "trajects",
@@ -49,9 +51,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "wpo.urls"
+FORM_RENDERER = "wpo.forms.FormRenderer"
 WSGI_APPLICATION = "wpo.wsgi.application"
 
 TEMPLATES = [
@@ -151,6 +155,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# A held conversation may be corrected this many days after it was written; after that it is
+# the record (every version is kept in its history either way).
+WPO_CONVERSATION_EDIT_DAYS = env_int("WPO_CONVERSATION_EDIT_DAYS", 7)
 
 # The organisation that runs the programme: shown in the header and on certificates.
 WPO_ORGANISATION_NAME = env_str("WPO_ORGANISATION_NAME", "Werkbedrijf De Linie")

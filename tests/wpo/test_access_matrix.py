@@ -5,8 +5,15 @@ here fails `test_every_url_pattern_has_a_row`."""
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from tests.factories import CertificateFactory
+from tests.factories import (
+    AssignmentProgressFactory,
+    CertificateFactory,
+    GuidanceConversationFactory,
+    InterestFactory,
+    TrajectorySkillFactory,
+)
 
 ROLES = [
     "anonymous",
@@ -18,7 +25,7 @@ ROLES = [
     "admin",
 ]
 LOGIN = "login"  # a redirect to the login page
-OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, INVALID = 200, 302, 403, 404, 405, 422
 
 
 def everyone(status):
@@ -29,7 +36,24 @@ def logged_in(status, **overrides):
     return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status), **overrides}
 
 
-# name: (method, kwargs from the world, expected outcome per role)
+def guides(status):
+    """Work on `trajectory`: its trainer and its department's coach may; the project manager
+    sees it but may not (403); everyone else does not see it (404)."""
+    return logged_in(NOT_FOUND, trainer=status, coach=status, project_manager=FORBIDDEN)
+
+
+def progress(w):
+    return AssignmentProgressFactory(trajectory_skill__trajectory=w.trajectory)
+
+
+def held_conversation(w):
+    return GuidanceConversationFactory(
+        trajectory=w.trajectory, held_at=timezone.now(), planned_at=None
+    )
+
+
+# name: (method, kwargs from the world, expected outcome per role). "get" is a page that only
+# shows; "form" a page that shows a form and takes its post; "post" only takes a post.
 MATRIX = {
     "home": ("get", lambda w: {}, logged_in(REDIRECT)),
     "login": ("get", lambda w: {}, logged_in(REDIRECT, anonymous=OK)),
@@ -62,6 +86,53 @@ MATRIX = {
         lambda w: {"pk": w.trajectory.pk},
         logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
     ),
+    "trajects:interest_new": (
+        "form",
+        lambda w: {},
+        logged_in(FORBIDDEN, trainer=OK, other_trainer=OK, coach=OK, other_coach=OK),
+    ),
+    "trajects:trajectory_start": (
+        "form",
+        lambda w: {"pk": InterestFactory(person__department=w.department).pk},
+        guides(OK),
+    ),
+    "trajects:choose_skills": ("form", lambda w: {"pk": w.trajectory.pk}, guides(OK)),
+    # an empty post: let in, and refused as incomplete (422), nothing saved
+    "trajects:add_note": ("post", lambda w: {"pk": w.trajectory.pk}, guides(INVALID)),
+    "trajects:plan_conversation": ("post", lambda w: {"pk": w.trajectory.pk}, guides(INVALID)),
+    "trajects:hold_conversation": ("post", lambda w: {"pk": w.trajectory.pk}, guides(INVALID)),
+    "trajects:trajectory_step": (
+        "form",
+        lambda w: {"pk": w.trajectory.pk, "step": "pause"},
+        guides(OK),
+    ),
+    "trajects:introduce": (
+        "form",
+        lambda w: {"pk": TrajectorySkillFactory(trajectory=w.trajectory).pk},
+        guides(OK),
+    ),
+    "trajects:assess": (
+        "form",
+        lambda w: {"pk": TrajectorySkillFactory(trajectory=w.trajectory).pk},
+        guides(OK),
+    ),
+    "trajects:progress": (
+        "get",
+        lambda w: {"pk": progress(w).pk},
+        logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
+    ),
+    "trajects:get_started": ("post", lambda w: {"pk": progress(w).pk}, guides(INVALID)),
+    "trajects:look_back": ("post", lambda w: {"pk": progress(w).pk}, guides(INVALID)),
+    "trajects:edit_conversation": (
+        "form",
+        lambda w: {"pk": held_conversation(w).pk},
+        guides(OK),
+    ),
+    "trajects:confirm_conversation": (
+        "form",
+        lambda w: {"pk": held_conversation(w).pk},
+        guides(OK),
+    ),
 }
 # The same pattern once more with other objects: scope is per object, not per department.
 OBJECT_ROWS = {
@@ -74,6 +145,21 @@ OBJECT_ROWS = {
         "trajects:trajectory",
         lambda w: {"pk": w.other_trajectory.pk},
         logged_in(NOT_FOUND, other_trainer=OK, other_coach=OK, project_manager=OK),
+    ),
+    "changing a colleague's participant": (
+        "trajects:choose_skills",
+        lambda w: {"pk": w.colleague_trajectory.pk},
+        logged_in(NOT_FOUND, coach=OK, project_manager=FORBIDDEN),
+    ),
+    "changing another department's participant": (
+        "trajects:choose_skills",
+        lambda w: {"pk": w.other_trajectory.pk},
+        logged_in(NOT_FOUND, other_trainer=OK, other_coach=OK, project_manager=FORBIDDEN),
+    ),
+    "another department's registration": (
+        "trajects:trajectory_start",
+        lambda w: {"pk": InterestFactory(person__department=w.other_department).pk},
+        logged_in(NOT_FOUND, other_trainer=OK, other_coach=OK, project_manager=FORBIDDEN),
     ),
 }
 
@@ -110,7 +196,8 @@ def test_access(client, world, name, role):
     user = world.user(role)
     if user is not None:
         client.force_login(user)
-    response = getattr(client, method)(reverse(name, kwargs=make_kwargs(world)))
+    http_method = "post" if method == "post" else "get"
+    response = getattr(client, http_method)(reverse(name, kwargs=make_kwargs(world)))
     assert outcome(response) == expected[role]
 
 
@@ -154,3 +241,16 @@ def test_admin_is_for_the_administrator_only(client, world, name, role):
     else:
         assert response.status_code == REDIRECT
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+SAVES = sorted(
+    name for name, (method, _, _) in MATRIX.items() if method == "post" and name != "set_language"
+)
+
+
+@pytest.mark.parametrize("name", SAVES)
+def test_saves_refuse_a_get(client, world, name):
+    client.force_login(world.trainer.user)
+    _, make_kwargs, _ = MATRIX[name]
+
+    assert client.get(reverse(name, kwargs=make_kwargs(world))).status_code == NOT_ALLOWED

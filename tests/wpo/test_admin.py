@@ -13,6 +13,8 @@ from tests.factories import (
     GuidanceConversationFactory,
     InterestFactory,
     MeetingAttendanceFactory,
+    PauseFactory,
+    PhaseChangeFactory,
 )
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -23,6 +25,8 @@ def filled(world):
     AssignmentProgressFactory(trajectory_skill__trajectory=world.trajectory)
     GuidanceConversationFactory(trajectory=world.trajectory)
     FloorNoteFactory(trajectory=world.trajectory)
+    PauseFactory(trajectory=world.trajectory)
+    PhaseChangeFactory(trajectory=world.trajectory)
     InterestFactory()
     MeetingAttendanceFactory()
     EscalationFactory()

@@ -1,0 +1,376 @@
+"""The trainer's pages over HTTP: a save works with and without htmx, and bad input comes back
+with a Dutch message, what was typed kept and nothing saved."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assignments.models import Level
+from tests.factories import (
+    AssignmentFactory,
+    AssignmentProgressFactory,
+    FloorNoteFactory,
+    GuidanceConversationFactory,
+    InterestFactory,
+    SkillFactory,
+    TrajectorySkillFactory,
+)
+from trajects.models import (
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Outcome,
+    ProgressStatus,
+    Trajectory,
+)
+from trajects.services import add_months
+
+INVALID = 422
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LONG = "x" * 4001
+
+
+@pytest.fixture
+def trainer(client, world):
+    client.force_login(world.trainer.user)
+    return client
+
+
+def url(name, *args):
+    return reverse(f"trajects:{name}", args=args)
+
+
+def day(days_from_today=0):
+    return timezone.localdate() + datetime.timedelta(days=days_from_today)
+
+
+def local(days_from_today=0, hour=9):
+    moment = datetime.datetime.combine(day(days_from_today), datetime.time(hour))
+    return moment.strftime("%Y-%m-%dT%H:%M")
+
+
+# Intake and start
+
+
+def test_registering_an_employee_leads_to_starting_their_trajectory(trainer, world):
+    response = trainer.post(
+        url("interest_new"),
+        {
+            "department": world.department.pk,
+            "first_name": "Noor",
+            "last_name": "Haddou",
+            "registered_on": day(),
+        },
+    )
+
+    interest = Interest.objects.get(person__last_name="Haddou")
+    assert response.status_code == 302
+    assert response["Location"] == url("trajectory_start", interest.pk)
+
+
+def test_a_registration_without_a_last_name_says_so_and_keeps_the_first_name(trainer, world):
+    response = trainer.post(
+        url("interest_new"),
+        {"department": world.department.pk, "first_name": "Noor", "registered_on": day()},
+    )
+
+    assert response.status_code == INVALID
+    assert "Dit veld is verplicht" in response.content.decode()
+    assert 'value="Noor"' in response.content.decode()
+    assert not Interest.objects.exists()
+
+
+def test_a_trainer_registers_only_for_their_own_department(trainer, world):
+    response = trainer.post(
+        url("interest_new"),
+        {
+            "department": world.other_department.pk,
+            "first_name": "Noor",
+            "last_name": "Haddou",
+            "registered_on": day(),
+        },
+    )
+
+    assert response.status_code == INVALID
+    assert not Interest.objects.exists()
+
+
+def start(client, interest, **fields):
+    data = {
+        "agreed_start": day(),
+        "agreed_end": add_months(day(), 6),
+        **fields,
+    }
+    return client.post(url("trajectory_start", interest.pk), data)
+
+
+def test_starting_with_an_end_before_the_start_is_refused(trainer, world):
+    interest = InterestFactory(person__department=world.department)
+
+    response = start(
+        trainer, interest, trainer=world.trainer.pk, coach=world.coach.pk, agreed_end=day(-1)
+    )
+
+    assert response.status_code == INVALID
+    assert "na de afgesproken start" in response.content.decode()
+    assert not Trajectory.objects.filter(interest=interest).exists()
+
+
+def test_a_period_of_two_months_asks_to_be_confirmed(trainer, world):
+    interest = InterestFactory(person__department=world.department)
+    people = {"trainer": world.trainer.pk, "coach": world.coach.pk}
+
+    warned = start(trainer, interest, **people, agreed_end=add_months(day(), 2))
+    confirmed = start(
+        trainer, interest, **people, agreed_end=add_months(day(), 2), accept_period="on"
+    )
+
+    assert warned.status_code == INVALID
+    assert "korter dan 3 maanden" in warned.content.decode()
+    assert confirmed.status_code == 302
+    assert Trajectory.objects.filter(interest=interest).count() == 1
+
+
+def test_the_skill_choice_card_saves_the_ticked_skills(trainer, world):
+    kept, skipped = SkillFactory(), SkillFactory()
+
+    response = trainer.post(
+        url("choose_skills", world.trajectory.pk),
+        {f"skill_{kept.pk}": "on", f"level_{kept.pk}": "C", f"level_{skipped.pk}": "A"},
+    )
+
+    assert response.status_code == 302
+    assert [(s.skill, s.target_level) for s in world.trajectory.skills.all()] == [(kept, "C")]
+
+
+# Assignments
+
+
+def test_introducing_an_assignment_opens_its_page_for_the_participant(trainer, world):
+    chosen = TrajectorySkillFactory(trajectory=world.trajectory)
+    assignment = AssignmentFactory(skill=chosen.skill, title="Om hulp vragen")
+
+    response = trainer.post(
+        url("introduce", chosen.pk), {"assignment": assignment.pk, "introduced_on": day()}
+    )
+    page = trainer.get(response["Location"]).content.decode()
+
+    assert "Om hulp vragen" in page
+    for part in ("Aan-de-slag-opdracht", "Terugkijkopdracht", "Samenvatting"):
+        assert part in page
+
+
+def test_the_get_started_button_plans_the_look_back_a_week_later(trainer, world):
+    progress = AssignmentProgressFactory(trajectory_skill__trajectory=world.trajectory)
+
+    response = trainer.post(
+        url("get_started", progress.pk),
+        {"get_started_on": day(), "look_back_due_on": day(7)},
+    )
+
+    progress.refresh_from_db()
+    assert response.status_code == 302
+    assert progress.look_back_due_on == day(7)
+
+
+def test_a_look_back_date_in_the_future_comes_back_with_a_message(trainer, world):
+    progress = AssignmentProgressFactory(
+        trajectory_skill__trajectory=world.trajectory,
+        status=ProgressStatus.WORKING,
+        get_started_on=day(-7),
+        look_back_due_on=day(),
+    )
+
+    response = trainer.post(url("look_back", progress.pk), {"look_back_done_on": day(3)})
+
+    progress.refresh_from_db()
+    assert response.status_code == INVALID
+    assert "toekomst" in response.content.decode()
+    assert progress.look_back_done_on is None
+
+
+# Floor notes and conversations
+
+
+def test_a_floor_note_with_htmx_comes_back_in_the_timeline_and_clears_the_form(trainer, world):
+    response = trainer.post(
+        url("add_note", world.trajectory.pk), {"text": "Vroeg zelf om uitleg."}, **HTMX
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert FloorNote.objects.get().text == "Vroeg zelf om uitleg."
+    assert 'id="timeline" hx-swap-oob="true"' in page
+    assert "Vroeg zelf om uitleg." in page
+    assert "<html" not in page
+
+
+def test_a_floor_note_without_javascript_returns_to_the_participant_page(trainer, world):
+    response = trainer.post(url("add_note", world.trajectory.pk), {"text": "Goed bezig."})
+
+    assert response.status_code == 302
+    assert response["Location"] == url("trajectory", world.trajectory.pk)
+
+
+def test_an_over_long_floor_note_is_refused_and_kept(trainer, world):
+    response = trainer.post(url("add_note", world.trajectory.pk), {"text": "y" * 1001}, **HTMX)
+
+    assert response.status_code == INVALID
+    assert "1000" in response.content.decode()
+    assert "y" * 1001 in response.content.decode()
+    assert not FloorNote.objects.exists()
+
+
+def conversation(world, progress, **fields):
+    return {
+        "held_at": local(0, hour=0),
+        "progress": progress.pk if progress else "",
+        "participant_account": "Ik heb mijn taken op een briefje gezet.",
+        "trainer_observations": "Je begon zelf met de lastigste klus.",
+        "outcome": Outcome.CONTINUE,
+        **fields,
+    }
+
+
+@pytest.fixture
+def progress(world):
+    chosen = TrajectorySkillFactory(trajectory=world.trajectory, target_level=Level.B)
+    return AssignmentProgressFactory(trajectory_skill=chosen, status=ProgressStatus.WORKING)
+
+
+def test_a_conversation_with_htmx_appears_in_the_timeline(trainer, world, progress):
+    response = trainer.post(
+        url("hold_conversation", world.trajectory.pk), conversation(world, progress), **HTMX
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert GuidanceConversation.objects.held().count() == 1
+    assert "Je begon zelf met de lastigste klus." in page
+    assert "<html" not in page
+
+
+def test_a_conversation_dated_in_the_future_is_refused_and_the_text_kept(trainer, world, progress):
+    data = conversation(world, progress, held_at=local(2))
+
+    response = trainer.post(url("hold_conversation", world.trajectory.pk), data, **HTMX)
+
+    page = response.content.decode()
+    assert response.status_code == INVALID
+    assert "toekomst" in page
+    assert "Je begon zelf met de lastigste klus." in page
+    assert not GuidanceConversation.objects.exists()
+
+
+def test_a_conversation_without_what_was_seen_is_refused(trainer, world, progress):
+    data = conversation(world, progress, trainer_observations="")
+
+    response = trainer.post(url("hold_conversation", world.trajectory.pk), data)
+
+    assert response.status_code == INVALID
+    assert "Dit veld is verplicht" in response.content.decode()
+    assert not GuidanceConversation.objects.exists()
+
+
+def test_an_over_long_conversation_text_is_refused(trainer, world, progress):
+    data = conversation(world, progress, agreements=LONG)
+
+    response = trainer.post(url("hold_conversation", world.trajectory.pk), data)
+
+    assert response.status_code == INVALID
+    assert "4000" in response.content.decode()
+    assert not GuidanceConversation.objects.exists()
+
+
+def test_a_planned_conversation_in_the_past_is_refused(trainer, world):
+    response = trainer.post(
+        url("plan_conversation", world.trajectory.pk), {"planned_at": local(-1)}, **HTMX
+    )
+
+    assert response.status_code == INVALID
+    assert not GuidanceConversation.objects.exists()
+
+
+def test_the_participant_confirms_on_the_trainers_phone(trainer, world, progress):
+    held = GuidanceConversationFactory(
+        trajectory=world.trajectory, held_at=timezone.now(), planned_at=None
+    )
+
+    response = trainer.post(url("confirm_conversation", held.pk), {"initials": "S.J."})
+
+    held.refresh_from_db()
+    assert response.status_code == 302
+    assert held.participant_initials == "S.J."
+
+
+def test_correcting_a_conversation_keeps_the_earlier_text(trainer, world, progress):
+    trainer.post(url("hold_conversation", world.trajectory.pk), conversation(world, progress))
+    held = GuidanceConversation.objects.get()
+
+    trainer.post(
+        url("edit_conversation", held.pk),
+        {"participant_account": "Nieuw.", "trainer_observations": "Ook nieuw."},
+    )
+
+    held.refresh_from_db()
+    assert held.participant_account == "Nieuw."
+    assert held.history.earliest().participant_account.startswith("Ik heb mijn taken")
+
+
+# The timeline and the steps
+
+
+def test_the_timeline_filters_by_skill(trainer, world):
+    first, second = (TrajectorySkillFactory(trajectory=world.trajectory) for _ in range(2))
+    FloorNoteFactory(
+        trajectory=world.trajectory,
+        progress=AssignmentProgressFactory(trajectory_skill=first),
+        text="Over de eerste skill",
+    )
+    FloorNoteFactory(
+        trajectory=world.trajectory,
+        progress=AssignmentProgressFactory(trajectory_skill=second),
+        text="Over de tweede skill",
+    )
+
+    response = trainer.get(
+        url("trajectory", world.trajectory.pk), {"skill": first.skill_id}, **HTMX
+    )
+
+    page = response.content.decode()
+    assert "Over de eerste skill" in page
+    assert "Over de tweede skill" not in page
+    assert page.lstrip().startswith('<section id="timeline"')
+
+
+def test_an_unknown_step_is_not_found(trainer, world):
+    assert trainer.get(url("trajectory_step", world.trajectory.pk, "fly")).status_code == 404
+
+
+def test_pausing_comes_back_on_the_participant_page(trainer, world):
+    response = trainer.post(
+        url("trajectory_step", world.trajectory.pk, "pause"),
+        {"starts_on": day(), "resume_on": day(14), "reason": "Ziek"},
+        follow=True,
+    )
+
+    assert "Gepauzeerd sinds" in response.content.decode()
+
+
+def test_a_passed_assignment_offers_the_next_one(trainer, world, progress):
+    AssignmentProgressFactory._meta.model.objects.filter(pk=progress.pk).update(
+        status=ProgressStatus.INDEPENDENT_WEEK,
+        look_back_done_on=day(-9),
+        goal_reached_on=day(-8),
+        independent_until=day(-1),
+    )
+
+    trainer.post(
+        url("hold_conversation", world.trajectory.pk),
+        conversation(world, progress, outcome=Outcome.PASSED),
+    )
+    page = trainer.get(url("trajectory", world.trajectory.pk)).content.decode()
+
+    assert url("introduce", progress.trajectory_skill_id) in page

@@ -1,0 +1,273 @@
+"""The forms of the trainer's flow. They parse and check input; the rules of the method are in
+`trajects.services`, whose refusals `add_refusal` puts on the form."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assignments.models import Level
+from trajects.models import AssignmentProgress, Outcome
+from trajects.services import add_months, unusual_period
+from wpo.models import Person
+
+TEXT_LIMIT = 4000
+NOTE_LIMIT = 1000
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def add_refusal(form, error: ValidationError):
+    """A service's refusal on the form: at its field where the form has one, on top otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_FORMAT)
+
+
+def date_field(label, **kwargs):
+    return forms.DateField(label=label, widget=DateInput, **kwargs)
+
+
+def datetime_field(label, **kwargs):
+    return forms.DateTimeField(
+        label=label, widget=DateTimeInput, input_formats=[DATETIME_FORMAT], **kwargs
+    )
+
+
+def text_field(label, *, required=False, limit=TEXT_LIMIT, rows=3, **kwargs):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class AssignmentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(level)s · %(number)s. %(title)s (about %(weeks)s weeks): %(goal)s") % {
+            "level": obj.level,
+            "number": obj.number,
+            "title": obj.title,
+            "weeks": obj.expected_weeks,
+            "goal": obj.learning_goal,
+        }
+
+
+class ProgressChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.assignment.level} · {obj.assignment.title}"
+
+
+def today():
+    return timezone.localdate()
+
+
+class InterestForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    first_name = forms.CharField(label=_("First name"), max_length=60)
+    infix = forms.CharField(label=_("Infix"), max_length=20, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=80)
+    employee_number = forms.CharField(
+        label=_("Employee number"),
+        max_length=30,
+        required=False,
+        help_text=_("If known: the same number finds the same person."),
+    )
+    supervisor = PersonChoiceField(
+        label=_("Direct supervisor"), queryset=Person.objects.none(), required=False
+    )
+    wish = text_field(_("What would the employee like to learn?"))
+    registered_on = date_field(_("Registered on"), initial=today)
+
+    def __init__(self, *args, departments, supervisors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["supervisor"].queryset = supervisors
+        if len(departments) == 1:
+            self.fields["department"].initial = departments[0]
+
+
+class StartForm(forms.Form):
+    trainer = PersonChoiceField(label=_("Workplace trainer"), queryset=Person.objects.none())
+    coach = PersonChoiceField(label=_("Coach"), queryset=Person.objects.none())
+    agreed_start = date_field(_("Agreed start"), initial=today)
+    agreed_end = date_field(_("Agreed end"), initial=lambda: add_months(today(), 6))
+    accept_period = forms.BooleanField(label=_("Yes, this is the period we agreed"), required=False)
+
+    def __init__(self, *args, trainers, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainer"].queryset = trainers
+        self.fields["coach"].queryset = coaches
+        self.warning = ""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("agreed_start"), data.get("agreed_end")
+        if start and end:
+            if end <= start:
+                self.add_error("agreed_end", _("The agreed end must be after the agreed start."))
+            else:
+                self.warning = unusual_period(start, end)
+                if self.warning and not data.get("accept_period"):
+                    self.add_error("accept_period", self.warning)
+        return data
+
+
+class SkillChoiceForm(forms.Form):
+    """The skill choice card: per skill a tick and the level aimed at."""
+
+    def __init__(self, *args, skills, chosen, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skills = skills
+        for skill in skills:
+            current = chosen.get(skill.pk)
+            self.fields[f"skill_{skill.pk}"] = forms.BooleanField(
+                label=skill.name, required=False, initial=current is not None
+            )
+            self.fields[f"level_{skill.pk}"] = forms.ChoiceField(
+                label=_("Level aimed at"),
+                choices=Level.choices,
+                initial=current.target_level if current else Level.A,
+                widget=forms.RadioSelect,
+            )
+
+    def rows(self):
+        for skill in self.skills:
+            yield skill, self[f"skill_{skill.pk}"], self[f"level_{skill.pk}"]
+
+    def targets(self) -> dict:
+        return {
+            skill: self.cleaned_data[f"level_{skill.pk}"]
+            for skill in self.skills
+            if self.cleaned_data.get(f"skill_{skill.pk}")
+        }
+
+
+class IntroduceForm(forms.Form):
+    assignment = AssignmentChoiceField(
+        label=_("Assignment"), queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+    introduced_on = date_field(_("Introduced on"), initial=today)
+
+    def __init__(self, *args, assignments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = assignments
+
+
+class GetStartedForm(forms.Form):
+    get_started_on = date_field(_("Get-started task done on"), initial=today)
+    look_back_due_on = date_field(
+        _("Look back together on"), initial=lambda: today() + datetime.timedelta(days=7)
+    )
+
+
+class LookBackForm(forms.Form):
+    look_back_done_on = date_field(_("Looked back on"), initial=today)
+
+
+class NoteForm(forms.Form):
+    text = text_field(_("Floor note"), required=True, limit=NOTE_LIMIT, rows=2)
+    progress = ProgressChoiceField(
+        label=_("About"), queryset=AssignmentProgress.objects.none(), required=False
+    )
+
+    def __init__(self, *args, open_progress, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].queryset = open_progress
+
+
+class PlanForm(forms.Form):
+    planned_at = datetime_field(_("Date and time"))
+
+
+class ConversationTextForm(forms.Form):
+    participant_account = text_field(_("What did the participant do and learn?"), required=True)
+    trainer_observations = text_field(
+        _("What did you see? Concrete behaviour, with examples"), required=True
+    )
+    positive_feedback = text_field(_("Positive feedback: what already goes well"))
+    agreements = text_field(_("Agreements"))
+    coach_present = forms.BooleanField(label=_("The coach was there"), required=False)
+
+
+class ConversationForm(ConversationTextForm):
+    held_at = datetime_field(
+        _("Held on"), initial=lambda: timezone.localtime().replace(second=0, microsecond=0)
+    )
+    progress = ProgressChoiceField(
+        label=_("Assignment"), queryset=AssignmentProgress.objects.none(), required=False
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Outcome.choices, required=False, widget=forms.RadioSelect
+    )
+    second_assessor = PersonChoiceField(
+        label=_("Second assessor (when the assignment is passed)"),
+        queryset=Person.objects.none(),
+        required=False,
+    )
+    next_planned_at = datetime_field(_("Next conversation"), required=False)
+    field_order = ["held_at", "progress"]
+
+    def __init__(self, *args, open_progress, coaches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["progress"].queryset = open_progress
+        self.fields["progress"].empty_label = _("(no assignment in particular)")
+        self.fields["second_assessor"].queryset = coaches
+
+
+class ConfirmForm(forms.Form):
+    initials = forms.CharField(label=_("Your initials"), max_length=8)
+
+
+class AssessForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level reached"), widget=forms.RadioSelect)
+    assessed_on = date_field(_("Assessed on"), initial=today)
+    assessed_by = PersonChoiceField(label=_("Assessor"), queryset=Person.objects.none())
+    second_assessor = PersonChoiceField(
+        label=_("Second assessor"), queryset=Person.objects.none(), required=False
+    )
+
+    def __init__(self, *args, highest, guides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [(v, label) for v, label in Level.choices if v <= highest]
+        self.fields["level"].initial = highest
+        self.fields["assessed_by"].queryset = guides
+        self.fields["second_assessor"].queryset = guides
+
+
+class StepForm(forms.Form):
+    on = date_field(_("Date"), initial=today)
+
+
+class StopForm(StepForm):
+    reason = text_field(_("Reason"), required=True, limit=1000)
+
+
+class PauseForm(forms.Form):
+    starts_on = date_field(_("Paused from"), initial=today)
+    resume_on = date_field(_("Expected back on"))
+    reason = text_field(_("Reason (sickness, leave, a reorganisation)"), required=True, limit=1000)

@@ -1,0 +1,724 @@
+"""The steps of a WPO trajectory, from intake to closing (DOMAIN.md, "One assignment, step by
+step" and "The four phases").
+
+Each step runs in a transaction on a freshly locked trajectory, checks the method's rules and
+raises `StepRefused` with a message for the user when a rule says no; views only parse input,
+call a step and show the result or the message. A message given per field (a dict) lands at that
+field of the form.
+"""
+
+import datetime
+import re
+from calendar import monthrange
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from trajects.models import (
+    OPEN_STATUSES,
+    AssignmentProgress,
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Outcome,
+    Pause,
+    Phase,
+    PhaseChange,
+    ProgressStatus,
+    Trajectory,
+    TrajectorySkill,
+)
+from wpo.models import Membership, Person, Role
+
+INDEPENDENT_WEEK = datetime.timedelta(days=7)
+LOOK_BACK_DAYS = (7, 14)  # "after 1-2 weeks"
+USUAL_MONTHS = (3, 12)
+INITIALS = re.compile(r"^[^\W\d_][^\W\d_. ]*(?:[. ]+[^\W\d_]+)*\.?$")
+
+
+class StepRefused(ValidationError):
+    """The method does not allow this step now; the message says why."""
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+def unusual_period(start: datetime.date, end: datetime.date) -> str:
+    """A warning when the agreed period is outside the usual 3 months to 1 year, else ''."""
+    shortest, longest = USUAL_MONTHS
+    if end < add_months(start, shortest):
+        return _("This period is shorter than 3 months; a trajectory usually takes 3 to 12.")
+    if end > add_months(start, longest):
+        return _("This period is longer than a year; a trajectory usually takes 3 to 12 months.")
+    return ""
+
+
+def _refuse(message, field=None):
+    raise StepRefused({field: message} if field else message)
+
+
+def _not_in_future(day: datetime.date, field: str):
+    if day > timezone.localdate():
+        _refuse(_("This date is in the future."), field)
+
+
+def _locked(trajectory: Trajectory) -> Trajectory:
+    """The trajectory as the database has it now, locked until the step is done, so two people
+    taking steps at once take them one after the other."""
+    return Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+
+
+def _current_pause(trajectory: Trajectory) -> Pause | None:
+    return Pause.objects.current().filter(trajectory=trajectory).first()
+
+
+def _check_open(trajectory: Trajectory):
+    if not trajectory.is_open:
+        _refuse(_("This trajectory has ended; nothing can be added to it."))
+
+
+def _check_running(trajectory: Trajectory):
+    _check_open(trajectory)
+    if _current_pause(trajectory):
+        _refuse(_("This trajectory is paused. Resume it first."))
+
+
+def _check_phase(trajectory: Trajectory, *phases: Phase):
+    if trajectory.phase not in phases:
+        names = ", ".join(str(Phase(phase).label) for phase in phases)
+        _refuse(
+            _("This can be done in the phase %(phases)s; the trajectory is in %(current)s.")
+            % {"phases": names, "current": trajectory.get_phase_display()}
+        )
+
+
+def _move_to(trajectory: Trajectory, phase: Phase, *, on: datetime.date, by):
+    trajectory.phase = phase
+    trajectory.save(update_fields=["phase"])
+    PhaseChange.objects.create(trajectory=trajectory, phase=phase, changed_on=on, by=by)
+
+
+def _save(instance, update_fields=None):
+    """Save after the model's own checks (fields, cross-row rules, constraints); what they
+    refuse is refused like any step."""
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        messages = error.error_dict if hasattr(error, "error_dict") else error.error_list
+        raise StepRefused(messages) from error
+    instance.save(update_fields=update_fields)
+    return instance
+
+
+# Phase 1: intake and start
+
+
+@transaction.atomic
+def register_interest(
+    *,
+    department,
+    first_name: str,
+    last_name: str,
+    infix: str = "",
+    employee_number: str = "",
+    supervisor: Person | None = None,
+    wish: str = "",
+    registered_on: datetime.date | None = None,
+    by=None,
+) -> Interest:
+    """An employee who, with their supervisor, wants to take part. An employee number that is
+    already known means that person; without one, a new person is recorded."""
+    registered_on = registered_on or timezone.localdate()
+    _not_in_future(registered_on, "registered_on")
+    person = None
+    if employee_number:
+        person = Person.objects.filter(employee_number=employee_number).first()
+        if person and person.department_id != department.pk:
+            _refuse(
+                _("This employee number belongs to someone in another department."),
+                "employee_number",
+            )
+    if person is None:
+        person = _save(
+            Person(
+                first_name=first_name,
+                infix=infix,
+                last_name=last_name,
+                employee_number=employee_number,
+                department=department,
+            )
+        )
+    if Interest.objects.waiting().filter(person=person).exists():
+        _refuse(_("%(name)s is already on the waiting list.") % {"name": person.full_name})
+    if Trajectory.objects.active().filter(participant=person).exists():
+        _refuse(_("%(name)s is already in a trajectory.") % {"name": person.full_name})
+    return _save(
+        Interest(
+            person=person,
+            department=department,
+            supervisor=supervisor,
+            wish=wish,
+            registered_on=registered_on,
+            registered_by=by,
+        )
+    )
+
+
+@transaction.atomic
+def start_trajectory(
+    interest: Interest,
+    *,
+    trainer: Person,
+    coach: Person,
+    agreed_start: datetime.date,
+    agreed_end: datetime.date,
+    by=None,
+) -> Trajectory:
+    interest = Interest.objects.select_for_update().get(pk=interest.pk)
+    if interest.withdrawn_on or Trajectory.objects.filter(interest=interest).exists():
+        _refuse(_("This registration has already been dealt with."))
+    if agreed_end <= agreed_start:
+        _refuse(_("The agreed end must be after the agreed start."), "agreed_end")
+    trajectory = _save(
+        Trajectory(
+            participant=interest.person,
+            department=interest.department,
+            trainer=trainer,
+            coach=coach,
+            interest=interest,
+            agreed_start=agreed_start,
+            agreed_end=agreed_end,
+            phase=Phase.START,
+        )
+    )
+    PhaseChange.objects.create(
+        trajectory=trajectory, phase=Phase.START, changed_on=timezone.localdate(), by=by
+    )
+    return trajectory
+
+
+@transaction.atomic
+def choose_skills(trajectory: Trajectory, targets: dict, *, by=None) -> list[TrajectorySkill]:
+    """The skills chosen with the participant (skill choice card), each with the level aimed
+    at. Skills left out are removed, unless work on them has begun."""
+    trajectory = _locked(trajectory)
+    _check_open(trajectory)
+    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    if not targets:
+        _refuse(_("Choose at least one skill."))
+    chosen = {row.skill_id: row for row in trajectory.skills.select_related("skill")}
+    dropped = [row for skill_id, row in chosen.items() if skill_id not in {s.pk for s in targets}]
+    started = AssignmentProgress.objects.filter(trajectory_skill__in=dropped).values_list(
+        "trajectory_skill__skill__name", flat=True
+    )
+    if started:
+        _refuse(
+            _("Work on %(skills)s has begun; it stays chosen.")
+            % {"skills": ", ".join(sorted(set(started)))}
+        )
+    TrajectorySkill.objects.filter(pk__in=[row.pk for row in dropped]).delete()
+    for skill, level in targets.items():
+        row = chosen.get(skill.pk) or TrajectorySkill(trajectory=trajectory, skill=skill)
+        if row.target_level != level:
+            row.target_level = level
+            _save(row)
+    return list(trajectory.skills.all())
+
+
+# Phase 2: the assignment cycle
+
+
+@transaction.atomic
+def introduce_assignment(
+    trajectory_skill: TrajectorySkill, assignment, *, on: datetime.date, by=None
+) -> AssignmentProgress:
+    """The trainer introduces an assignment: what you will learn, and how. The first one starts
+    the learning/work period."""
+    trajectory = _locked(trajectory_skill.trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    _not_in_future(on, "introduced_on")
+    if assignment.skill_id != trajectory_skill.skill_id:
+        _refuse(_("This assignment belongs to another skill."), "assignment")
+    progress = AssignmentProgress.objects.filter(trajectory_skill=trajectory_skill)
+    current = progress.open().select_related("assignment").first()
+    if current:
+        _refuse(
+            _("%(title)s is still in progress for this skill; finish it first.")
+            % {"title": current.assignment.title}
+        )
+    if progress.filter(assignment=assignment).exists():
+        _refuse(_("This assignment was already introduced."), "assignment")
+    row = _save(
+        AssignmentProgress(
+            trajectory_skill=trajectory_skill, assignment=assignment, introduced_on=on
+        )
+    )
+    if trajectory.phase == Phase.START:
+        _move_to(trajectory, Phase.LEARNING, on=on, by=by)
+    return row
+
+
+def _locked_progress(progress: AssignmentProgress) -> AssignmentProgress:
+    trajectory = _locked(progress.trajectory_skill.trajectory)
+    _check_running(trajectory)
+    return AssignmentProgress.objects.select_related("trajectory_skill__trajectory").get(
+        pk=progress.pk
+    )
+
+
+@transaction.atomic
+def record_get_started(
+    progress: AssignmentProgress,
+    *,
+    on: datetime.date,
+    look_back_on: datetime.date,
+    by=None,
+) -> AssignmentProgress:
+    """The get-started task is done on the floor together; the look-back follows 1-2 weeks
+    later."""
+    progress = _locked_progress(progress)
+    if progress.status not in (ProgressStatus.INTRODUCED, ProgressStatus.WORKING):
+        _refuse(_("This assignment is not being practised now."))
+    if progress.get_started_on:
+        _refuse(_("The get-started task was already recorded."))
+    _not_in_future(on, "get_started_on")
+    if on < progress.introduced_on:
+        _refuse(_("This is before the assignment was introduced."), "get_started_on")
+    shortest, longest = LOOK_BACK_DAYS
+    if not shortest <= (look_back_on - on).days <= longest:
+        _refuse(
+            _("Plan the look-back 1 to 2 weeks after the get-started task."), "look_back_due_on"
+        )
+    progress.get_started_on = on
+    progress.look_back_due_on = look_back_on
+    progress.status = ProgressStatus.WORKING
+    return _save(progress, ["get_started_on", "look_back_due_on", "status"])
+
+
+@transaction.atomic
+def record_look_back(progress: AssignmentProgress, *, on: datetime.date, by=None):
+    progress = _locked_progress(progress)
+    if not progress.get_started_on:
+        _refuse(_("Record the get-started task first."))
+    if progress.look_back_done_on:
+        _refuse(_("The look-back task was already recorded."))
+    _not_in_future(on, "look_back_done_on")
+    if on < progress.get_started_on:
+        _refuse(_("This is before the get-started task."), "look_back_done_on")
+    progress.look_back_done_on = on
+    return _save(progress, ["look_back_done_on"])
+
+
+# Guidance conversations and floor notes
+
+
+def _check_own_progress(trajectory: Trajectory, progress: AssignmentProgress | None):
+    if progress is None:
+        return None
+    progress = AssignmentProgress.objects.select_related("trajectory_skill").get(pk=progress.pk)
+    if progress.trajectory_skill.trajectory_id != trajectory.pk:
+        _refuse(_("This assignment belongs to another participant's trajectory."), "progress")
+    return progress
+
+
+@transaction.atomic
+def plan_conversation(
+    trajectory: Trajectory,
+    *,
+    planned_at: datetime.datetime,
+    progress: AssignmentProgress | None = None,
+    by=None,
+) -> GuidanceConversation:
+    trajectory = _locked(trajectory)
+    _check_open(trajectory)
+    if planned_at <= timezone.now():
+        _refuse(_("Plan the conversation at a moment still to come."), "planned_at")
+    progress = _check_own_progress(trajectory, progress)
+    existing = trajectory.conversations.planned().filter(planned_at=planned_at).first()
+    if existing:
+        return existing
+    return _save(
+        GuidanceConversation(
+            trajectory=trajectory, progress=progress, planned_at=planned_at, author=by
+        )
+    )
+
+
+def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor):
+    """What the conversation decided for its assignment (DOMAIN.md, "Passing an assignment")."""
+    if outcome in (Outcome.GOAL_REACHED, Outcome.PASSED) and paused:
+        _refuse(_("This trajectory is paused. Resume it first."), "outcome")
+    status = progress.status
+    if outcome == Outcome.CONTINUE:
+        if status == ProgressStatus.INTRODUCED:
+            progress.status = ProgressStatus.WORKING
+    elif outcome == Outcome.GOAL_REACHED:
+        if status == ProgressStatus.INDEPENDENT_WEEK:
+            _refuse(_("The independent week has already begun."), "outcome")
+        if not progress.look_back_done_on:
+            _refuse(
+                _("Do the look-back task first; then decide whether the goal is reached."),
+                "outcome",
+            )
+        progress.status = ProgressStatus.INDEPENDENT_WEEK
+        progress.goal_reached_on = held_on
+        progress.independent_until = held_on + INDEPENDENT_WEEK
+    elif outcome in (Outcome.PASSED, Outcome.NOT_YET):
+        if status != ProgressStatus.INDEPENDENT_WEEK:
+            _refuse(
+                _("This outcome belongs to the conversation after the independent week."),
+                "outcome",
+            )
+        if outcome == Outcome.NOT_YET:
+            progress.status = ProgressStatus.WORKING
+            progress.goal_reached_on = progress.independent_until = None
+        elif held_on < progress.independent_until:
+            _refuse(
+                _("The independent week runs until %(day)s; look back on it after that.")
+                % {"day": formats.date_format(progress.independent_until, "j F")},
+                "outcome",
+            )
+        else:
+            progress.status = ProgressStatus.PASSED
+            progress.passed_on = held_on
+            progress.second_assessor = second_assessor
+    _save(progress)
+
+
+def _check_second_assessor(trajectory, outcome, second_assessor):
+    if second_assessor is None:
+        return
+    if outcome != Outcome.PASSED:
+        _refuse(
+            _("A second assessor joins the conversation in which the assignment is passed."),
+            "second_assessor",
+        )
+    if not Membership.objects.filter(
+        person=second_assessor, role=Role.COACH, department_id=trajectory.department_id
+    ).exists():
+        _refuse(_("The second assessor is a coach of this department."), "second_assessor")
+
+
+@transaction.atomic
+def hold_conversation(
+    trajectory: Trajectory,
+    *,
+    held_at: datetime.datetime,
+    participant_account: str,
+    trainer_observations: str,
+    progress: AssignmentProgress | None = None,
+    positive_feedback: str = "",
+    agreements: str = "",
+    coach_present: bool = False,
+    outcome: str = "",
+    second_assessor: Person | None = None,
+    next_planned_at: datetime.datetime | None = None,
+    planned: GuidanceConversation | None = None,
+    by=None,
+) -> GuidanceConversation:
+    """Record a guidance conversation that took place (the planned one, when given) and carry
+    out what it decided for the assignment. A next date plans the next conversation."""
+    trajectory = _locked(trajectory)
+    _check_open(trajectory)
+    if held_at > timezone.now():
+        _refuse(_("A conversation that took place cannot be dated in the future."), "held_at")
+    if next_planned_at and next_planned_at <= max(held_at, timezone.now()):
+        _refuse(_("Plan the next conversation at a moment still to come."), "next_planned_at")
+    progress = _check_own_progress(trajectory, progress)
+    if progress is None and outcome:
+        _refuse(_("Choose the assignment this outcome is about."), "progress")
+    if progress is not None:
+        if progress.status not in OPEN_STATUSES:
+            _refuse(_("This assignment is no longer in progress."), "progress")
+        if not outcome:
+            _refuse(_("Choose what the conversation decided."), "outcome")
+    _check_second_assessor(trajectory, outcome, second_assessor)
+    if planned is not None:
+        planned = GuidanceConversation.objects.select_for_update().get(pk=planned.pk)
+        if planned.trajectory_id != trajectory.pk or planned.held_at:
+            _refuse(_("This conversation was already recorded."))
+    conversation = planned or GuidanceConversation(trajectory=trajectory)
+    conversation.progress = progress
+    conversation.held_at = held_at
+    conversation.participant_account = participant_account
+    conversation.trainer_observations = trainer_observations
+    conversation.positive_feedback = positive_feedback
+    conversation.agreements = agreements
+    conversation.coach_present = coach_present
+    conversation.outcome = outcome
+    conversation.second_assessor = second_assessor
+    conversation.next_planned_at = next_planned_at
+    conversation.author = by
+    if progress is not None:
+        _apply_outcome(
+            progress,
+            outcome,
+            held_on=timezone.localdate(held_at),
+            paused=_current_pause(trajectory) is not None,
+            second_assessor=second_assessor,
+        )
+    _save(conversation)
+    if next_planned_at:
+        still_open = progress if progress and progress.status in OPEN_STATUSES else None
+        plan_conversation(trajectory, planned_at=next_planned_at, progress=still_open, by=by)
+    return conversation
+
+
+@transaction.atomic
+def edit_conversation(
+    conversation: GuidanceConversation,
+    *,
+    participant_account: str,
+    trainer_observations: str,
+    positive_feedback: str = "",
+    agreements: str = "",
+    coach_present: bool = False,
+    by=None,
+) -> GuidanceConversation:
+    """Correct what was written. The outcome and dates stay: they moved the assignment on.
+    Every version is kept in the conversation's history."""
+    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
+    if not conversation.correctable:
+        _refuse(
+            _("A conversation can be corrected up to %(days)s days after it was recorded.")
+            % {"days": settings.WPO_CONVERSATION_EDIT_DAYS}
+        )
+    conversation.participant_account = participant_account
+    conversation.trainer_observations = trainer_observations
+    conversation.positive_feedback = positive_feedback
+    conversation.agreements = agreements
+    conversation.coach_present = coach_present
+    return _save(
+        conversation,
+        [
+            "participant_account",
+            "trainer_observations",
+            "positive_feedback",
+            "agreements",
+            "coach_present",
+            "updated_at",
+        ],
+    )
+
+
+@transaction.atomic
+def confirm_conversation(conversation: GuidanceConversation, *, initials: str):
+    """The participant, who has no login, confirms on the trainer's phone that the
+    conversation was held with them: a tap and their initials."""
+    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.held_at is None:
+        _refuse(_("Only a conversation that took place can be confirmed."))
+    if conversation.participant_confirmed_at:
+        _refuse(_("The participant has already confirmed this conversation."))
+    initials = initials.strip()
+    if not INITIALS.match(initials) or len(initials) > 8:
+        _refuse(_("Write your initials in letters, for example A.B."), "initials")
+    conversation.participant_initials = initials
+    conversation.participant_confirmed_at = timezone.now()
+    return _save(conversation, ["participant_initials", "participant_confirmed_at"])
+
+
+@transaction.atomic
+def add_note(
+    trajectory: Trajectory, *, text: str, progress: AssignmentProgress | None = None, by=None
+) -> FloorNote:
+    trajectory = _locked(trajectory)
+    _check_open(trajectory)
+    if not text.strip():
+        _refuse(_("Write the note first."), "text")
+    progress = _check_own_progress(trajectory, progress)
+    return _save(FloorNote(trajectory=trajectory, progress=progress, text=text.strip(), author=by))
+
+
+# Phases 3 and 4, and the ways out
+
+
+@transaction.atomic
+def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    """The learning/work period ends. An assignment in its independent week waits for its
+    follow-up conversation first; assignments still being practised stop here."""
+    trajectory = _locked(trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.LEARNING)
+    _not_in_future(on, "on")
+    progress = AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
+    waiting = progress.filter(status=ProgressStatus.INDEPENDENT_WEEK).select_related("assignment")
+    if waiting:
+        _refuse(
+            _("%(title)s is in its independent week; hold the follow-up conversation first.")
+            % {"title": waiting[0].assignment.title}
+        )
+    if not progress.filter(status=ProgressStatus.PASSED).exists():
+        _refuse(_("No assignment has been passed yet, so there is nothing to assess."))
+    progress.open().update(status=ProgressStatus.STOPPED, stopped_on=on)
+    _move_to(trajectory, Phase.ASSESSMENT, on=on, by=by)
+    return trajectory
+
+
+def highest_passed_level(trajectory_skill: TrajectorySkill) -> str:
+    """The highest level of a passed assignment of this skill, or '' (levels sort A < B < C)."""
+    levels = AssignmentProgress.objects.filter(
+        trajectory_skill=trajectory_skill, status=ProgressStatus.PASSED
+    ).values_list("assignment__level", flat=True)
+    return max(levels, default="")
+
+
+@transaction.atomic
+def assess_skill(
+    trajectory_skill: TrajectorySkill,
+    *,
+    level: str,
+    assessed_on: datetime.date,
+    assessed_by: Person,
+    second_assessor: Person | None = None,
+    by=None,
+) -> TrajectorySkill:
+    """The skill is assessed at the highest level the participant reached."""
+    trajectory = _locked(trajectory_skill.trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.ASSESSMENT)
+    _not_in_future(assessed_on, "assessed_on")
+    trajectory_skill = TrajectorySkill.objects.select_related("skill").get(pk=trajectory_skill.pk)
+    highest = highest_passed_level(trajectory_skill)
+    if not highest:
+        _refuse(_("No assignment of this skill was passed, so it cannot be assessed."))
+    if level > highest:
+        _refuse(
+            _("The highest level passed for this skill is %(level)s.") % {"level": highest},
+            "level",
+        )
+    guides = Membership.objects.filter(
+        department_id=trajectory.department_id, role__in=[Role.TRAINER, Role.COACH]
+    )
+    if not guides.filter(person=assessed_by).exists():
+        _refuse(_("The assessor is a trainer or coach of this department."), "assessed_by")
+    if second_assessor is not None and second_assessor == assessed_by:
+        _refuse(_("The second assessor is someone else than the assessor."), "second_assessor")
+    if second_assessor is not None and not guides.filter(person=second_assessor).exists():
+        _refuse(_("The assessor is a trainer or coach of this department."), "second_assessor")
+    trajectory_skill.achieved_level = level
+    trajectory_skill.assessed_on = assessed_on
+    trajectory_skill.assessed_by = assessed_by
+    trajectory_skill.second_assessor = second_assessor
+    return _save(trajectory_skill)
+
+
+@transaction.atomic
+def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    trajectory = _locked(trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.ASSESSMENT)
+    _not_in_future(on, "on")
+    skills = list(trajectory.skills.select_related("skill"))
+    passed = set(
+        AssignmentProgress.objects.filter(
+            trajectory_skill__trajectory=trajectory, status=ProgressStatus.PASSED
+        ).values_list("trajectory_skill_id", flat=True)
+    )
+    unassessed = [row.skill.name for row in skills if row.pk in passed and not row.achieved_level]
+    if unassessed:
+        _refuse(_("Assess %(skills)s first.") % {"skills": ", ".join(unassessed)})
+    if not any(row.achieved_level for row in skills):
+        _refuse(_("Assess at least one skill first."))
+    _move_to(trajectory, Phase.CLOSING, on=on, by=by)
+    return trajectory
+
+
+@transaction.atomic
+def close_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    trajectory = _locked(trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.CLOSING)
+    _not_in_future(on, "on")
+    trajectory.closed_on = on
+    return _save(trajectory, ["closed_on"])
+
+
+@transaction.atomic
+def stop_trajectory(
+    trajectory: Trajectory, *, on: datetime.date, reason: str, by=None
+) -> Trajectory:
+    """Stop early (the participant leaves, it does not work out). Assignments in progress stop
+    with it, and a pause ends."""
+    trajectory = _locked(trajectory)
+    _check_open(trajectory)
+    _not_in_future(on, "on")
+    if not reason.strip():
+        _refuse(_("Give the reason the trajectory stopped."), "reason")
+    pause = _current_pause(trajectory)
+    if pause:
+        pause.resumed_on = max(on, pause.starts_on)
+        _save(pause, ["resumed_on"])
+    AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory).open().update(
+        status=ProgressStatus.STOPPED, stopped_on=on
+    )
+    trajectory.stopped_on = on
+    trajectory.stop_reason = reason.strip()
+    return _save(trajectory, ["stopped_on", "stop_reason"])
+
+
+@transaction.atomic
+def pause_trajectory(
+    trajectory: Trajectory,
+    *,
+    starts_on: datetime.date,
+    resume_on: datetime.date,
+    reason: str,
+    by=None,
+) -> Pause:
+    trajectory = _locked(trajectory)
+    _check_open(trajectory)
+    if _current_pause(trajectory):
+        _refuse(_("This trajectory is already paused."))
+    _not_in_future(starts_on, "starts_on")
+    if resume_on <= starts_on:
+        _refuse(_("The expected return must be after the start."), "resume_on")
+    if not reason.strip():
+        _refuse(_("Give the reason for the pause."), "reason")
+    return _save(
+        Pause(
+            trajectory=trajectory,
+            starts_on=starts_on,
+            resume_on=resume_on,
+            reason=reason.strip(),
+            by=by,
+        )
+    )
+
+
+@transaction.atomic
+def resume_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Pause:
+    """The clocks run again: the agreed end, the due dates and the independent week move on by
+    the days paused, and the assignments' weeks leave them out."""
+    trajectory = _locked(trajectory)
+    _check_open(trajectory)
+    pause = _current_pause(trajectory)
+    if pause is None:
+        _refuse(_("This trajectory is not paused."))
+    _not_in_future(on, "on")
+    if on < pause.starts_on:
+        _refuse(_("This is before the pause began."), "on")
+    pause.resumed_on = on
+    _save(pause, ["resumed_on"])
+    shift = on - pause.starts_on
+    trajectory.agreed_end += shift
+    _save(trajectory, ["agreed_end"])
+    open_progress = AssignmentProgress.objects.filter(
+        trajectory_skill__trajectory=trajectory
+    ).open()
+    for progress in open_progress:
+        progress.paused_days += shift.days
+        if progress.look_back_due_on and not progress.look_back_done_on:
+            progress.look_back_due_on += shift
+        if progress.independent_until:
+            progress.independent_until += shift
+        _save(progress, ["paused_days", "look_back_due_on", "independent_until"])
+    return pause
