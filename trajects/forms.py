@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Level
-from trajects.models import AssignmentProgress, Outcome
+from trajects.models import AssignmentProgress, GuidanceConversation, Outcome
 from trajects.services import add_months, unusual_period
 from wpo.models import Person
 
@@ -230,10 +230,14 @@ class ConversationForm(ConversationTextForm):
         required=False,
     )
     next_planned_at = datetime_field(_("Next conversation"), required=False)
+    planned = forms.ModelChoiceField(
+        queryset=GuidanceConversation.objects.none(), required=False, widget=forms.HiddenInput
+    )
     field_order = ["held_at", "progress"]
 
-    def __init__(self, *args, open_progress, coaches, **kwargs):
+    def __init__(self, *args, open_progress, coaches, planned, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["planned"].queryset = planned
         self.fields["progress"].queryset = open_progress
         self.fields["progress"].empty_label = _("(no assignment in particular)")
         self.fields["second_assessor"].queryset = coaches

@@ -228,7 +228,8 @@ def _detail_context(request, trajectory, **bound):
         "conversation_form": forms.ConversationForm(
             open_progress=open_progress,
             coaches=_people(Role.COACH, trajectory.department_id),
-            initial={"progress": progress},
+            planned=GuidanceConversation.objects.none(),
+            initial={"progress": progress, "planned": due},
         ),
     }
     context.update(bound)
@@ -313,17 +314,10 @@ def hold_conversation(request, pk):
         request.POST,
         open_progress=_open_progress(trajectory),
         coaches=_people(Role.COACH, trajectory.department_id),
+        planned=trajectory.conversations.planned(),
     )
-    planned = GuidanceConversation.objects.filter(
-        trajectory=trajectory, held_at__isnull=True, pk=request.POST.get("planned") or None
-    ).first()
     if form.is_valid() and _run(
-        form,
-        services.hold_conversation,
-        trajectory,
-        **form.cleaned_data,
-        planned=planned,
-        by=request.user,
+        form, services.hold_conversation, trajectory, **form.cleaned_data, by=request.user
     ):
         return _saved(request, trajectory, "conversations", _("Conversation saved."))
     return _refused(request, trajectory, "conversations", conversation_form=form)

@@ -15,10 +15,12 @@ from tests.factories import (
     FloorNoteFactory,
     GuidanceConversationFactory,
     InterestFactory,
+    PauseFactory,
+    PhaseChangeFactory,
     TrajectoryFactory,
     TrajectorySkillFactory,
 )
-from trajects.models import ProgressStatus
+from trajects.models import Outcome, ProgressStatus
 
 PAGES = {
     "trajects:trainer_home": "trainer",
@@ -28,13 +30,18 @@ PAGES = {
 
 
 def add_participants(world, count):
-    for _ in range(count):
+    for index in range(count):
         trajectory = TrajectoryFactory(
             department=world.department, trainer=world.trainer, coach=world.coach
         )
         chosen = TrajectorySkillFactory(trajectory=trajectory)
         AssignmentProgressFactory(trajectory_skill=chosen, status=ProgressStatus.WORKING)
         GuidanceConversationFactory(trajectory=trajectory)
+        GuidanceConversationFactory(
+            trajectory=trajectory, planned_at=timezone.now() - datetime.timedelta(days=2)
+        )
+        if index % 3 == 0:
+            PauseFactory(trajectory=trajectory)
         InterestFactory(person__department=world.department)
 
 
@@ -121,17 +128,41 @@ def test_out_of_scope_names_never_appear_on_the_trainer_home(client, world):
 
 
 def add_history(trajectory, count):
+    """Each round: a skill with a passed and a current assignment, a planned and a held
+    conversation, a note from the trainer, a pause and a phase change."""
+    author = trajectory.trainer.user
     for _ in range(count):
         chosen = TrajectorySkillFactory(trajectory=trajectory)
-        AssignmentProgressFactory(trajectory_skill=chosen, status=ProgressStatus.WORKING)
-        GuidanceConversationFactory(trajectory=trajectory)
-        FloorNoteFactory(trajectory=trajectory)
+        AssignmentProgressFactory(
+            trajectory_skill=chosen,
+            status=ProgressStatus.PASSED,
+            passed_on=timezone.localdate(),
+            second_assessor=trajectory.coach,
+        )
+        current = AssignmentProgressFactory(
+            trajectory_skill=chosen,
+            assignment__number=2,
+            status=ProgressStatus.WORKING,
+        )
+        GuidanceConversationFactory(trajectory=trajectory, progress=current)
+        GuidanceConversationFactory(
+            trajectory=trajectory,
+            progress=current,
+            planned_at=None,
+            held_at=timezone.now(),
+            outcome=Outcome.CONTINUE,
+            author=author,
+            second_assessor=trajectory.coach,
+        )
+        FloorNoteFactory(trajectory=trajectory, progress=current, author=author)
+        PauseFactory(trajectory=trajectory, resumed_on=timezone.localdate())
+        PhaseChangeFactory(trajectory=trajectory, by=author)
 
 
-def test_trajectory_page_runs_the_same_number_of_queries_for_a_short_and_a_long_history(
+def test_participant_page_runs_the_same_number_of_queries_for_a_short_and_a_long_history(
     client, world
 ):
-    client.force_login(world.coach.user)
+    client.force_login(world.trainer.user)
     url = reverse("trajects:trajectory", kwargs={"pk": world.trajectory.pk})
     add_history(world.trajectory, 1)
     short = queries_for(client, url)
