@@ -70,6 +70,18 @@ def current_pause():
     return Prefetch("pauses", queryset=Pause.objects.current(), to_attr="open_pauses")
 
 
+def recorded_by(verbose_name):
+    """The login that wrote a row down, kept when the row outlives the login."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class Interest(models.Model):
     """Phase 1: an employee who, with their supervisor, wants to take part."""
 
@@ -90,14 +102,7 @@ class Interest(models.Model):
     registered_on = models.DateField(_("registered on"), default=timezone.localdate)
     wish = models.TextField(_("what the employee would like to learn"), blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("registered by"),
-    )
+    registered_by = recorded_by(_("registered by"))
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
@@ -595,14 +600,7 @@ class GuidanceConversation(models.Model):
         _("confirmed by the participant at"), null=True, blank=True
     )
     participant_initials = models.CharField(_("participant's initials"), max_length=8, blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    author = recorded_by(_("written by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -669,14 +667,7 @@ class FloorNote(models.Model):
     )
     text = models.TextField(_("note"))
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    author = recorded_by(_("written by"))
 
     history = HistoricalRecords()
     objects = TrajectoryPartQuerySet.as_manager()
@@ -708,14 +699,7 @@ class Pause(models.Model):
     resume_on = models.DateField(_("expected back on"))
     resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
     reason = models.TextField(_("reason"))
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    by = recorded_by(_("recorded by"))
 
     history = HistoricalRecords()
 
@@ -768,14 +752,7 @@ class PhaseChange(models.Model):
     )
     phase = models.PositiveSmallIntegerField(_("phase"), choices=Phase.choices)
     changed_on = models.DateField(_("date"), default=timezone.localdate)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    by = recorded_by(_("by"))
 
     objects = TrajectoryPartQuerySet.as_manager()
 

@@ -105,6 +105,11 @@ def _move_to(trajectory: Trajectory, phase: Phase, *, on: datetime.date, by):
     PhaseChange.objects.create(trajectory=trajectory, phase=phase, changed_on=on, by=by)
 
 
+def _write(instance, **values):
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
 def _save(instance, update_fields=None):
     """Save after the model's own checks (fields, cross-row rules, constraints); what they
     refuse is refused like any step."""
@@ -278,8 +283,8 @@ def _locked_progress(progress: AssignmentProgress) -> AssignmentProgress:
 def record_get_started(
     progress: AssignmentProgress,
     *,
-    on: datetime.date,
-    look_back_on: datetime.date,
+    get_started_on: datetime.date,
+    look_back_due_on: datetime.date,
     by=None,
 ) -> AssignmentProgress:
     """The get-started task is done on the floor together; the look-back follows 1-2 weeks
@@ -289,31 +294,33 @@ def record_get_started(
         _refuse(_("This assignment is not being practised now."))
     if progress.get_started_on:
         _refuse(_("The get-started task was already recorded."))
-    _not_in_future(on, "get_started_on")
-    if on < progress.introduced_on:
+    _not_in_future(get_started_on, "get_started_on")
+    if get_started_on < progress.introduced_on:
         _refuse(_("This is before the assignment was introduced."), "get_started_on")
     shortest, longest = LOOK_BACK_DAYS
-    if not shortest <= (look_back_on - on).days <= longest:
+    if not shortest <= (look_back_due_on - get_started_on).days <= longest:
         _refuse(
             _("Plan the look-back 1 to 2 weeks after the get-started task."), "look_back_due_on"
         )
-    progress.get_started_on = on
-    progress.look_back_due_on = look_back_on
+    progress.get_started_on = get_started_on
+    progress.look_back_due_on = look_back_due_on
     progress.status = ProgressStatus.WORKING
     return _save(progress, ["get_started_on", "look_back_due_on", "status"])
 
 
 @transaction.atomic
-def record_look_back(progress: AssignmentProgress, *, on: datetime.date, by=None):
+def record_look_back(
+    progress: AssignmentProgress, *, look_back_done_on: datetime.date, by=None
+) -> AssignmentProgress:
     progress = _locked_progress(progress)
     if not progress.get_started_on:
         _refuse(_("Record the get-started task first."))
     if progress.look_back_done_on:
         _refuse(_("The look-back task was already recorded."))
-    _not_in_future(on, "look_back_done_on")
-    if on < progress.get_started_on:
+    _not_in_future(look_back_done_on, "look_back_done_on")
+    if look_back_done_on < progress.get_started_on:
         _refuse(_("This is before the get-started task."), "look_back_done_on")
-    progress.look_back_done_on = on
+    progress.look_back_done_on = look_back_done_on
     return _save(progress, ["look_back_done_on"])
 
 
@@ -446,17 +453,20 @@ def hold_conversation(
         if planned.trajectory_id != trajectory.pk or planned.held_at:
             _refuse(_("This conversation was already recorded."))
     conversation = planned or GuidanceConversation(trajectory=trajectory)
-    conversation.progress = progress
-    conversation.held_at = held_at
-    conversation.participant_account = participant_account
-    conversation.trainer_observations = trainer_observations
-    conversation.positive_feedback = positive_feedback
-    conversation.agreements = agreements
-    conversation.coach_present = coach_present
-    conversation.outcome = outcome
-    conversation.second_assessor = second_assessor
-    conversation.next_planned_at = next_planned_at
-    conversation.author = by
+    _write(
+        conversation,
+        progress=progress,
+        held_at=held_at,
+        participant_account=participant_account,
+        trainer_observations=trainer_observations,
+        positive_feedback=positive_feedback,
+        agreements=agreements,
+        coach_present=coach_present,
+        outcome=outcome,
+        second_assessor=second_assessor,
+        next_planned_at=next_planned_at,
+        author=by,
+    )
     if progress is not None:
         _apply_outcome(
             progress,
@@ -491,22 +501,15 @@ def edit_conversation(
             _("A conversation can be corrected up to %(days)s days after it was recorded.")
             % {"days": settings.WPO_CONVERSATION_EDIT_DAYS}
         )
-    conversation.participant_account = participant_account
-    conversation.trainer_observations = trainer_observations
-    conversation.positive_feedback = positive_feedback
-    conversation.agreements = agreements
-    conversation.coach_present = coach_present
-    return _save(
-        conversation,
-        [
-            "participant_account",
-            "trainer_observations",
-            "positive_feedback",
-            "agreements",
-            "coach_present",
-            "updated_at",
-        ],
-    )
+    texts = {
+        "participant_account": participant_account,
+        "trainer_observations": trainer_observations,
+        "positive_feedback": positive_feedback,
+        "agreements": agreements,
+        "coach_present": coach_present,
+    }
+    _write(conversation, **texts)
+    return _save(conversation, [*texts, "updated_at"])
 
 
 @transaction.atomic

@@ -446,39 +446,40 @@ def progress_detail(request, pk):
     return _progress_page(request, _progress(request, pk, guided=False))
 
 
+def _progress_step(request, pk, form_class, step, done, form_name):
+    """A step of the assignment cycle posted from the participant or assignment page."""
+    progress = _progress(request, pk, guided=True)
+    form = form_class(request.POST)
+    if form.is_valid() and _run(form, step, progress, **form.cleaned_data, by=request.user):
+        messages.success(request, done)
+        return redirect("trajects:trajectory", pk=progress.trajectory_skill.trajectory_id)
+    return _progress_page(request, progress, INVALID, **{form_name: form})
+
+
 @require_POST
 @login_required
 def get_started(request, pk):
-    progress = _progress(request, pk, guided=True)
-    form = forms.GetStartedForm(request.POST)
-    if form.is_valid() and _run(
-        form,
+    return _progress_step(
+        request,
+        pk,
+        forms.GetStartedForm,
         services.record_get_started,
-        progress,
-        on=form.cleaned_data["get_started_on"],
-        look_back_on=form.cleaned_data["look_back_due_on"],
-        by=request.user,
-    ):
-        messages.success(request, _("Get-started task recorded."))
-        return redirect("trajects:trajectory", pk=progress.trajectory_skill.trajectory_id)
-    return _progress_page(request, progress, INVALID, get_started_form=form)
+        _("Get-started task recorded."),
+        "get_started_form",
+    )
 
 
 @require_POST
 @login_required
 def look_back(request, pk):
-    progress = _progress(request, pk, guided=True)
-    form = forms.LookBackForm(request.POST)
-    if form.is_valid() and _run(
-        form,
+    return _progress_step(
+        request,
+        pk,
+        forms.LookBackForm,
         services.record_look_back,
-        progress,
-        on=form.cleaned_data["look_back_done_on"],
-        by=request.user,
-    ):
-        messages.success(request, _("Look-back task recorded."))
-        return redirect("trajects:trajectory", pk=progress.trajectory_skill.trajectory_id)
-    return _progress_page(request, progress, INVALID, look_back_form=form)
+        _("Look-back task recorded."),
+        "look_back_form",
+    )
 
 
 @require_http_methods(["GET", "POST"])

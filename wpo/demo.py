@@ -32,13 +32,16 @@ from trajects.models import (
     MeetingAttendance,
     MeetingKind,
     Outcome,
+    Pause,
     Phase,
+    PhaseChange,
     ProgressStatus,
     Trajectory,
     TrajectorySkill,
 )
 from wpo.models import BusinessUnit, Department, Membership, Person, Role
 
+HISTORY = [AssignmentProgress, FloorNote, GuidanceConversation, Pause, Trajectory, TrajectorySkill]
 DEFAULT_PASSWORD = "wpo-demo"
 BATCH = 1000
 
@@ -53,6 +56,7 @@ ACCOUNTS, OBSERVATIONS, FEEDBACK, AGREEMENTS = (
 )
 NOTES = WORDS["floor_notes"]
 STOP_REASONS = WORDS["stop_reasons"]
+PAUSE_REASONS = WORDS["pause_reasons"]
 ESCALATIONS = WORDS["escalations"]
 
 
@@ -93,6 +97,9 @@ def reset():
         Department.objects.all().delete()
         BusinessUnit.objects.all().delete()
         get_user_model().objects.filter(pk__in=user_ids).delete()
+        # the demo's people are gone; so is the history the deletes just wrote about them
+        for model in HISTORY:
+            model.history.all().delete()
 
 
 class Generator:
@@ -295,6 +302,38 @@ class Generator:
             for person in waiting
         ]
         Interest.objects.bulk_create(interests, batch_size=BATCH)
+
+    def phases_and_pauses(self):
+        """When each trajectory entered its phases (for the timeline), and a few participants
+        at home sick: paused, so their clocks stand still."""
+        changes, pauses = [], []
+        for trajectory in self.all_trajectories:
+            start = trajectory.agreed_start
+            last_day = trajectory.closed_on or trajectory.stopped_on or self.today
+            elapsed = max((last_day - start).days, 0)
+            entered = {
+                Phase.START: start,
+                Phase.LEARNING: start + datetime.timedelta(days=min(7, elapsed // 4)),
+                Phase.ASSESSMENT: start + datetime.timedelta(days=elapsed * 7 // 10),
+                Phase.CLOSING: start + datetime.timedelta(days=elapsed * 17 // 20),
+            }
+            changes += [
+                PhaseChange(trajectory=trajectory, phase=phase, changed_on=day)
+                for phase, day in entered.items()
+                if phase <= trajectory.phase
+            ]
+            if trajectory.plan == "learning" and self.random.random() < 0.08:
+                began = self.past_workday(self.days_ago(self.random.randint(3, 12)))
+                pauses.append(
+                    Pause(
+                        trajectory=trajectory,
+                        starts_on=began,
+                        resume_on=self.workday(began + datetime.timedelta(days=21)),
+                        reason=self.random.choice(PAUSE_REASONS),
+                    )
+                )
+        PhaseChange.objects.bulk_create(changes, batch_size=BATCH)
+        Pause.objects.bulk_create(pauses, batch_size=BATCH)
 
     def skills_and_progress(self):
         rnd = self.random
@@ -635,6 +674,7 @@ class Generator:
         self.trajectories()
         self.interests()
         self.skills_and_progress()
+        self.phases_and_pauses()
         self.conversations_and_notes()
         self.meetings_and_escalations()
         self.certificates()

@@ -306,7 +306,9 @@ def test_the_get_started_task_plans_the_look_back(chosen):
         chosen, status=ProgressStatus.INTRODUCED, get_started_on=None, look_back_due_on=None
     )
 
-    services.record_get_started(progress, on=TODAY(), look_back_on=TODAY() + INDEPENDENT_WEEK)
+    services.record_get_started(
+        progress, get_started_on=TODAY(), look_back_due_on=TODAY() + INDEPENDENT_WEEK
+    )
 
     progress.refresh_from_db()
     assert progress.status == ProgressStatus.WORKING
@@ -318,7 +320,10 @@ def test_the_look_back_is_1_to_2_weeks_after_the_get_started_task(chosen, days, 
     progress = practising(
         chosen, status=ProgressStatus.INTRODUCED, get_started_on=None, look_back_due_on=None
     )
-    step = {"on": TODAY(), "look_back_on": TODAY() + datetime.timedelta(days=days)}
+    step = {
+        "get_started_on": TODAY(),
+        "look_back_due_on": TODAY() + datetime.timedelta(days=days),
+    }
 
     if allowed:
         services.record_get_started(progress, **step)
@@ -329,13 +334,18 @@ def test_the_look_back_is_1_to_2_weeks_after_the_get_started_task(chosen, days, 
 def test_the_look_back_needs_the_get_started_task_first(chosen):
     progress = practising(chosen, get_started_on=None, look_back_due_on=None)
 
-    assert "aan-de-slag" in refusal(services.record_look_back, progress, on=TODAY()).lower()
+    assert (
+        "aan-de-slag"
+        in refusal(services.record_look_back, progress, look_back_done_on=TODAY()).lower()
+    )
 
 
 def test_a_look_back_in_the_future_is_refused(chosen):
     progress = practising(chosen)
 
-    assert "toekomst" in refusal(services.record_look_back, progress, on=TODAY() + INDEPENDENT_WEEK)
+    assert "toekomst" in refusal(
+        services.record_look_back, progress, look_back_done_on=TODAY() + INDEPENDENT_WEEK
+    )
 
 
 def test_learning_goal_reached_starts_the_independent_week(world, chosen):

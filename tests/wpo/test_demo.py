@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from certificates.models import Certificate
@@ -14,6 +15,8 @@ from trajects.models import (
     FloorNote,
     GuidanceConversation,
     Interest,
+    Pause,
+    Phase,
     ProgressStatus,
     Trajectory,
 )
@@ -105,6 +108,24 @@ def test_demo_reset_makes_a_fresh_organisation(summary):
     assert authenticate(username="pm", password="wpo-demo") is not None
 
 
+def test_demo_has_a_phase_history_and_a_participant_at_home_sick(db):
+    call_command("demo", "--participants", "120", stdout=io.StringIO())
+
+    paused = Pause.objects.current().select_related("trajectory")
+    assert paused and all(pause.trajectory.phase == Phase.LEARNING for pause in paused)
+    assert all(pause.starts_on <= timezone.localdate() for pause in paused)
+    for trajectory in Trajectory.objects.prefetch_related("phase_changes"):
+        assert [c.phase for c in trajectory.phase_changes.all()] == list(
+            range(1, trajectory.phase + 1)
+        )
+
+
+def test_demo_reset_leaves_no_history_of_the_old_organisation(summary):
+    call_command("demo", "--reset", stdout=io.StringIO())
+
+    assert not Trajectory.history.filter(history_type="-").exists()
+
+
 def test_demo_password_can_be_changed(db):
     call_command("demo", "--password", "ander-wachtwoord-1", stdout=io.StringIO())
 
@@ -116,5 +137,5 @@ def test_benchmark_command_measures_every_role_home_on_the_demo(summary):
 
     call_command("benchmark", "--repeat", "1", "--budget-ms", "100000", stdout=out)
 
-    for page in ("/trainer/", "/coach/", "/organisation/", "/catalogue/"):
+    for page in ("/trainer/", "/coach/", "/organisation/", "/catalogue/", "/trajectories/"):
         assert page in out.getvalue()
