@@ -13,6 +13,7 @@ from trajects.models import AssignmentProgress, GuidanceConversation, Outcome
 from trajects.services import add_months, unusual_period
 from wpo.models import Person
 
+WEEK = datetime.timedelta(days=7)
 TEXT_LIMIT = 4000
 NOTE_LIMIT = 1000
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -41,13 +42,24 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format=DATETIME_FORMAT)
 
 
+def within_years(value):
+    """Dates from this century only: a typo like 0202 or 20266 is caught here, before any
+    date arithmetic."""
+    if not 2000 <= value.year <= 2099:
+        raise ValidationError(_("Choose a date between 2000 and 2099."), code="year")
+
+
 def date_field(label, **kwargs):
-    return forms.DateField(label=label, widget=DateInput, **kwargs)
+    return forms.DateField(label=label, widget=DateInput, validators=[within_years], **kwargs)
 
 
 def datetime_field(label, **kwargs):
     return forms.DateTimeField(
-        label=label, widget=DateTimeInput, input_formats=[DATETIME_FORMAT], **kwargs
+        label=label,
+        widget=DateTimeInput,
+        input_formats=[DATETIME_FORMAT],
+        validators=[within_years],
+        **kwargs,
     )
 
 
@@ -124,6 +136,10 @@ class StartForm(forms.Form):
         self.fields["coach"].queryset = coaches
         self.warning = ""
 
+    def step_data(self) -> dict:
+        """What `services.start_trajectory` takes."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "accept_period"}
+
     def clean(self):
         data = super().clean()
         start, end = data.get("agreed_start"), data.get("agreed_end")
@@ -179,14 +195,28 @@ class IntroduceForm(forms.Form):
 
 
 class GetStartedForm(forms.Form):
-    get_started_on = date_field(_("Get-started task done on"), initial=today)
+    """Left empty (the one-tap button on the participant page): done today, look back in a
+    week, counted when the tap arrives."""
+
+    get_started_on = date_field(_("Get-started task done on"), initial=today, required=False)
     look_back_due_on = date_field(
-        _("Look back together on"), initial=lambda: today() + datetime.timedelta(days=7)
+        _("Look back together on"), initial=lambda: today() + WEEK, required=False
     )
+
+    def clean(self):
+        data = super().clean()
+        if "get_started_on" in data and not data["get_started_on"]:
+            data["get_started_on"] = today()
+        if data.get("get_started_on") and not data.get("look_back_due_on"):
+            data["look_back_due_on"] = data["get_started_on"] + WEEK
+        return data
 
 
 class LookBackForm(forms.Form):
-    look_back_done_on = date_field(_("Looked back on"), initial=today)
+    look_back_done_on = date_field(_("Looked back on"), initial=today, required=False)
+
+    def clean_look_back_done_on(self):
+        return self.cleaned_data["look_back_done_on"] or today()
 
 
 class NoteForm(forms.Form):
@@ -195,9 +225,10 @@ class NoteForm(forms.Form):
         label=_("About"), queryset=AssignmentProgress.objects.none(), required=False
     )
 
-    def __init__(self, *args, open_progress, **kwargs):
+    def __init__(self, *args, progress, **kwargs):
+        """`progress`: the trajectory's assignments (a note may be about one just passed)."""
         super().__init__(*args, **kwargs)
-        self.fields["progress"].queryset = open_progress
+        self.fields["progress"].queryset = progress
 
 
 class PlanForm(forms.Form):

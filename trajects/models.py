@@ -532,6 +532,13 @@ class AssignmentProgress(models.Model):
         return self.trajectory_skill.trajectory.clock_date
 
     @property
+    def look_back_from(self) -> datetime.date | None:
+        """The look-back comes a week or more after the get-started task."""
+        if self.get_started_on is None:
+            return None
+        return self.get_started_on + datetime.timedelta(days=7)
+
+    @property
     def weeks_running(self) -> int:
         """Whole weeks since the introduction, pauses left out."""
         return max((self.clock_date - self.introduced_on).days - self.paused_days, 0) // 7
@@ -602,6 +609,12 @@ class GuidanceConversation(models.Model):
     participant_initials = models.CharField(_("participant's initials"), max_length=8, blank=True)
     author = recorded_by(_("written by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    recorded_at = models.DateTimeField(
+        _("recorded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the held conversation was written down."),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
@@ -648,7 +661,7 @@ class GuidanceConversation(models.Model):
         """A held conversation may be corrected for a few days (a setting); after that it is
         the record."""
         window = datetime.timedelta(days=settings.WPO_CONVERSATION_EDIT_DAYS)
-        return self.held_at is not None and self.created_at + window > timezone.now()
+        return self.recorded_at is not None and self.recorded_at + window > timezone.now()
 
 
 class FloorNote(models.Model):

@@ -31,7 +31,7 @@ from trajects.models import (
     Trajectory,
     TrajectorySkill,
 )
-from wpo.models import Membership, Person, Role
+from wpo.models import Person, Role
 
 INDEPENDENT_WEEK = datetime.timedelta(days=7)
 LOOK_BACK_DAYS = (7, 14)  # "after 1-2 weeks"
@@ -67,6 +67,22 @@ def _refuse(message, field=None):
 def _not_in_future(day: datetime.date, field: str):
     if day > timezone.localdate():
         _refuse(_("This date is in the future."), field)
+
+
+def _not_before(day: datetime.date, earliest: datetime.date, field: str):
+    if day < earliest:
+        _refuse(
+            _("This date is before %(day)s, when the last step was taken.")
+            % {"day": formats.date_format(earliest, "j F Y")},
+            field,
+        )
+
+
+def _last_step_on(trajectory: Trajectory) -> datetime.date:
+    """The date of the trajectory's latest phase change (or its agreed start): a later step
+    cannot be dated before it."""
+    last = trajectory.phase_changes.order_by("-changed_on").first()
+    return max(trajectory.agreed_start, last.changed_on) if last else trajectory.agreed_start
 
 
 def _locked(trajectory: Trajectory) -> Trajectory:
@@ -110,14 +126,23 @@ def _write(instance, **values):
         setattr(instance, name, value)
 
 
-def _save(instance, update_fields=None):
-    """Save after the model's own checks (fields, cross-row rules, constraints); what they
-    refuse is refused like any step."""
+def _save(instance, update_fields=None, *, by=None):
+    """Save after the model's own checks; what they refuse is refused like any step. A new row
+    gets every check, cross-row rules included. A change of some fields gets the checks of
+    those fields: a trajectory can still be stopped after its trainer moved on. `by` is the
+    login the history records."""
     try:
-        instance.full_clean()
+        if update_fields is None:
+            instance.full_clean()
+        else:
+            others = [f.name for f in instance._meta.fields if f.name not in update_fields]
+            instance.clean_fields(exclude=others)
+            instance.validate_constraints(exclude=others)
     except ValidationError as error:
         messages = error.error_dict if hasattr(error, "error_dict") else error.error_list
         raise StepRefused(messages) from error
+    if by is not None:
+        instance._history_user = by
     instance.save(update_fields=update_fields)
     return instance
 
@@ -139,31 +164,35 @@ def register_interest(
     by=None,
 ) -> Interest:
     """An employee who, with their supervisor, wants to take part. An employee number that is
-    already known means that person; without one, a new person is recorded."""
+    already known means that person; without one, a new person is recorded, unless someone of
+    the same name in the department is already waiting or taking part (a second tap on Save)."""
     registered_on = registered_on or timezone.localdate()
     _not_in_future(registered_on, "registered_on")
-    person = None
     if employee_number:
-        person = Person.objects.filter(employee_number=employee_number).first()
-        if person and person.department_id != department.pk:
+        known = Person.objects.filter(employee_number=employee_number)
+    else:
+        known = Person.objects.filter(
+            department=department, first_name=first_name, infix=infix, last_name=last_name
+        )
+    for person in known:
+        if person.department_id != department.pk:
             _refuse(
                 _("This employee number belongs to someone in another department."),
                 "employee_number",
             )
-    if person is None:
-        person = _save(
-            Person(
-                first_name=first_name,
-                infix=infix,
-                last_name=last_name,
-                employee_number=employee_number,
-                department=department,
-            )
+        if Interest.objects.waiting().filter(person=person).exists():
+            _refuse(_("%(name)s is already on the waiting list.") % {"name": person.full_name})
+        if Trajectory.objects.active().filter(participant=person).exists():
+            _refuse(_("%(name)s is already in a trajectory.") % {"name": person.full_name})
+    person = (known.first() if employee_number else None) or _save(
+        Person(
+            first_name=first_name,
+            infix=infix,
+            last_name=last_name,
+            employee_number=employee_number,
+            department=department,
         )
-    if Interest.objects.waiting().filter(person=person).exists():
-        _refuse(_("%(name)s is already on the waiting list.") % {"name": person.full_name})
-    if Trajectory.objects.active().filter(participant=person).exists():
-        _refuse(_("%(name)s is already in a trajectory.") % {"name": person.full_name})
+    )
     return _save(
         Interest(
             person=person,
@@ -172,7 +201,8 @@ def register_interest(
             wish=wish,
             registered_on=registered_on,
             registered_by=by,
-        )
+        ),
+        by=by,
     )
 
 
@@ -191,6 +221,8 @@ def start_trajectory(
         _refuse(_("This registration has already been dealt with."))
     if agreed_end <= agreed_start:
         _refuse(_("The agreed end must be after the agreed start."), "agreed_end")
+    if agreed_start < interest.registered_on:
+        _refuse(_("The trajectory starts after the registration."), "agreed_start")
     trajectory = _save(
         Trajectory(
             participant=interest.person,
@@ -201,10 +233,11 @@ def start_trajectory(
             agreed_start=agreed_start,
             agreed_end=agreed_end,
             phase=Phase.START,
-        )
+        ),
+        by=by,
     )
     PhaseChange.objects.create(
-        trajectory=trajectory, phase=Phase.START, changed_on=timezone.localdate(), by=by
+        trajectory=trajectory, phase=Phase.START, changed_on=agreed_start, by=by
     )
     return trajectory
 
@@ -233,7 +266,7 @@ def choose_skills(trajectory: Trajectory, targets: dict, *, by=None) -> list[Tra
         row = chosen.get(skill.pk) or TrajectorySkill(trajectory=trajectory, skill=skill)
         if row.target_level != level:
             row.target_level = level
-            _save(row)
+            _save(row, by=by)
     return list(trajectory.skills.all())
 
 
@@ -250,6 +283,7 @@ def introduce_assignment(
     _check_running(trajectory)
     _check_phase(trajectory, Phase.START, Phase.LEARNING)
     _not_in_future(on, "introduced_on")
+    _not_before(on, _last_step_on(trajectory), "introduced_on")
     if assignment.skill_id != trajectory_skill.skill_id:
         _refuse(_("This assignment belongs to another skill."), "assignment")
     progress = AssignmentProgress.objects.filter(trajectory_skill=trajectory_skill)
@@ -264,7 +298,8 @@ def introduce_assignment(
     row = _save(
         AssignmentProgress(
             trajectory_skill=trajectory_skill, assignment=assignment, introduced_on=on
-        )
+        ),
+        by=by,
     )
     if trajectory.phase == Phase.START:
         _move_to(trajectory, Phase.LEARNING, on=on, by=by)
@@ -274,9 +309,12 @@ def introduce_assignment(
 def _locked_progress(progress: AssignmentProgress) -> AssignmentProgress:
     trajectory = _locked(progress.trajectory_skill.trajectory)
     _check_running(trajectory)
-    return AssignmentProgress.objects.select_related("trajectory_skill__trajectory").get(
+    progress = AssignmentProgress.objects.select_related("trajectory_skill__trajectory").get(
         pk=progress.pk
     )
+    if not progress.is_open:
+        _refuse(_("This assignment is no longer in progress."))
+    return progress
 
 
 @transaction.atomic
@@ -305,7 +343,7 @@ def record_get_started(
     progress.get_started_on = get_started_on
     progress.look_back_due_on = look_back_due_on
     progress.status = ProgressStatus.WORKING
-    return _save(progress, ["get_started_on", "look_back_due_on", "status"])
+    return _save(progress, ["get_started_on", "look_back_due_on", "status"], by=by)
 
 
 @transaction.atomic
@@ -318,10 +356,14 @@ def record_look_back(
     if progress.look_back_done_on:
         _refuse(_("The look-back task was already recorded."))
     _not_in_future(look_back_done_on, "look_back_done_on")
-    if look_back_done_on < progress.get_started_on:
-        _refuse(_("This is before the get-started task."), "look_back_done_on")
+    if look_back_done_on < progress.look_back_from:
+        _refuse(
+            _("The look-back comes 1 to 2 weeks after the get-started task: from %(day)s.")
+            % {"day": formats.date_format(progress.look_back_from, "j F")},
+            "look_back_done_on",
+        )
     progress.look_back_done_on = look_back_done_on
-    return _save(progress, ["look_back_done_on"])
+    return _save(progress, ["look_back_done_on"], by=by)
 
 
 # Guidance conversations and floor notes
@@ -355,14 +397,17 @@ def plan_conversation(
     return _save(
         GuidanceConversation(
             trajectory=trajectory, progress=progress, planned_at=planned_at, author=by
-        )
+        ),
+        by=by,
     )
 
 
-def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor):
+def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor, by):
     """What the conversation decided for its assignment (DOMAIN.md, "Passing an assignment")."""
     if outcome in (Outcome.GOAL_REACHED, Outcome.PASSED) and paused:
         _refuse(_("This trajectory is paused. Resume it first."), "outcome")
+    if held_on < progress.introduced_on:
+        _refuse(_("This is before the assignment was introduced."), "held_at")
     status = progress.status
     if outcome == Outcome.CONTINUE:
         if status == ProgressStatus.INTRODUCED:
@@ -370,7 +415,7 @@ def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor):
     elif outcome == Outcome.GOAL_REACHED:
         if status == ProgressStatus.INDEPENDENT_WEEK:
             _refuse(_("The independent week has already begun."), "outcome")
-        if not progress.look_back_done_on:
+        if not progress.look_back_done_on or held_on < progress.look_back_done_on:
             _refuse(
                 _("Do the look-back task first; then decide whether the goal is reached."),
                 "outcome",
@@ -397,7 +442,7 @@ def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor):
             progress.status = ProgressStatus.PASSED
             progress.passed_on = held_on
             progress.second_assessor = second_assessor
-    _save(progress)
+    _save(progress, by=by)
 
 
 def _check_second_assessor(trajectory, outcome, second_assessor):
@@ -408,9 +453,8 @@ def _check_second_assessor(trajectory, outcome, second_assessor):
             _("A second assessor joins the conversation in which the assignment is passed."),
             "second_assessor",
         )
-    if not Membership.objects.filter(
-        person=second_assessor, role=Role.COACH, department_id=trajectory.department_id
-    ).exists():
+    coaches = Person.objects.in_role(Role.COACH, departments=[trajectory.department_id])
+    if not coaches.filter(pk=second_assessor.pk).exists():
         _refuse(_("The second assessor is a coach of this department."), "second_assessor")
 
 
@@ -435,8 +479,19 @@ def hold_conversation(
     out what it decided for the assignment. A next date plans the next conversation."""
     trajectory = _locked(trajectory)
     _check_open(trajectory)
+    twin = trajectory.conversations.filter(
+        held_at=held_at,
+        progress=progress,
+        outcome=outcome,
+        participant_account=participant_account,
+        trainer_observations=trainer_observations,
+    ).first()
+    if twin:  # the same save again (a second tap, a retried post): it is already recorded
+        return twin
     if held_at > timezone.now():
         _refuse(_("A conversation that took place cannot be dated in the future."), "held_at")
+    if timezone.localdate(held_at) < trajectory.agreed_start:
+        _refuse(_("This is before the trajectory started."), "held_at")
     if next_planned_at and next_planned_at <= max(held_at, timezone.now()):
         _refuse(_("Plan the next conversation at a moment still to come."), "next_planned_at")
     progress = _check_own_progress(trajectory, progress)
@@ -466,6 +521,7 @@ def hold_conversation(
         second_assessor=second_assessor,
         next_planned_at=next_planned_at,
         author=by,
+        recorded_at=timezone.now(),
     )
     if progress is not None:
         _apply_outcome(
@@ -474,8 +530,9 @@ def hold_conversation(
             held_on=timezone.localdate(held_at),
             paused=_current_pause(trajectory) is not None,
             second_assessor=second_assessor,
+            by=by,
         )
-    _save(conversation)
+    _save(conversation, by=by)
     if next_planned_at:
         still_open = progress if progress and progress.status in OPEN_STATUSES else None
         plan_conversation(trajectory, planned_at=next_planned_at, progress=still_open, by=by)
@@ -495,6 +552,7 @@ def edit_conversation(
 ) -> GuidanceConversation:
     """Correct what was written. The outcome and dates stay: they moved the assignment on.
     Every version is kept in the conversation's history."""
+    _check_open(_locked(conversation.trajectory))
     conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
     if not conversation.correctable:
         _refuse(
@@ -509,11 +567,11 @@ def edit_conversation(
         "coach_present": coach_present,
     }
     _write(conversation, **texts)
-    return _save(conversation, [*texts, "updated_at"])
+    return _save(conversation, [*texts, "updated_at"], by=by)
 
 
 @transaction.atomic
-def confirm_conversation(conversation: GuidanceConversation, *, initials: str):
+def confirm_conversation(conversation: GuidanceConversation, *, initials: str, by=None):
     """The participant, who has no login, confirms on the trainer's phone that the
     conversation was held with them: a tap and their initials."""
     conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
@@ -526,7 +584,7 @@ def confirm_conversation(conversation: GuidanceConversation, *, initials: str):
         _refuse(_("Write your initials in letters, for example A.B."), "initials")
     conversation.participant_initials = initials
     conversation.participant_confirmed_at = timezone.now()
-    return _save(conversation, ["participant_initials", "participant_confirmed_at"])
+    return _save(conversation, ["participant_initials", "participant_confirmed_at"], by=by)
 
 
 @transaction.atomic
@@ -537,8 +595,13 @@ def add_note(
     _check_open(trajectory)
     if not text.strip():
         _refuse(_("Write the note first."), "text")
+    just_now = timezone.now() - datetime.timedelta(minutes=2)
+    twin = trajectory.notes.filter(text=text.strip(), author=by, written_at__gte=just_now)
+    if twin.exists():  # the same note saved twice in a row
+        return twin.first()
     progress = _check_own_progress(trajectory, progress)
-    return _save(FloorNote(trajectory=trajectory, progress=progress, text=text.strip(), author=by))
+    note = FloorNote(trajectory=trajectory, progress=progress, text=text.strip(), author=by)
+    return _save(note, by=by)
 
 
 # Phases 3 and 4, and the ways out
@@ -561,9 +624,20 @@ def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
         )
     if not progress.filter(status=ProgressStatus.PASSED).exists():
         _refuse(_("No assignment has been passed yet, so there is nothing to assess."))
-    progress.open().update(status=ProgressStatus.STOPPED, stopped_on=on)
+    _not_before(on, _last_step_on(trajectory), "on")
+    _stop_assignments(trajectory, on=on, by=by)
     _move_to(trajectory, Phase.ASSESSMENT, on=on, by=by)
     return trajectory
+
+
+def _stop_assignments(trajectory: Trajectory, *, on: datetime.date, by):
+    """The assignments still in progress stop (one per skill at most, each kept in history)."""
+    for progress in AssignmentProgress.objects.filter(
+        trajectory_skill__trajectory=trajectory
+    ).open():
+        progress.status = ProgressStatus.STOPPED
+        progress.stopped_on = max(on, progress.introduced_on)
+        _save(progress, ["status", "stopped_on"], by=by)
 
 
 def highest_passed_level(trajectory_skill: TrajectorySkill) -> str:
@@ -598,20 +672,20 @@ def assess_skill(
             _("The highest level passed for this skill is %(level)s.") % {"level": highest},
             "level",
         )
-    guides = Membership.objects.filter(
-        department_id=trajectory.department_id, role__in=[Role.TRAINER, Role.COACH]
+    guides = Person.objects.in_role(
+        Role.TRAINER, Role.COACH, departments=[trajectory.department_id]
     )
-    if not guides.filter(person=assessed_by).exists():
+    if not guides.filter(pk=assessed_by.pk).exists():
         _refuse(_("The assessor is a trainer or coach of this department."), "assessed_by")
     if second_assessor is not None and second_assessor == assessed_by:
         _refuse(_("The second assessor is someone else than the assessor."), "second_assessor")
-    if second_assessor is not None and not guides.filter(person=second_assessor).exists():
+    if second_assessor is not None and not guides.filter(pk=second_assessor.pk).exists():
         _refuse(_("The assessor is a trainer or coach of this department."), "second_assessor")
     trajectory_skill.achieved_level = level
     trajectory_skill.assessed_on = assessed_on
     trajectory_skill.assessed_by = assessed_by
     trajectory_skill.second_assessor = second_assessor
-    return _save(trajectory_skill)
+    return _save(trajectory_skill, by=by)
 
 
 @transaction.atomic
@@ -620,6 +694,7 @@ def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Traj
     _check_running(trajectory)
     _check_phase(trajectory, Phase.ASSESSMENT)
     _not_in_future(on, "on")
+    _not_before(on, _last_step_on(trajectory), "on")
     skills = list(trajectory.skills.select_related("skill"))
     passed = set(
         AssignmentProgress.objects.filter(
@@ -641,8 +716,9 @@ def close_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
     _check_running(trajectory)
     _check_phase(trajectory, Phase.CLOSING)
     _not_in_future(on, "on")
+    _not_before(on, _last_step_on(trajectory), "on")
     trajectory.closed_on = on
-    return _save(trajectory, ["closed_on"])
+    return _save(trajectory, ["closed_on"], by=by)
 
 
 @transaction.atomic
@@ -654,18 +730,17 @@ def stop_trajectory(
     trajectory = _locked(trajectory)
     _check_open(trajectory)
     _not_in_future(on, "on")
+    _not_before(on, _last_step_on(trajectory), "on")
     if not reason.strip():
         _refuse(_("Give the reason the trajectory stopped."), "reason")
     pause = _current_pause(trajectory)
     if pause:
         pause.resumed_on = max(on, pause.starts_on)
-        _save(pause, ["resumed_on"])
-    AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory).open().update(
-        status=ProgressStatus.STOPPED, stopped_on=on
-    )
+        _save(pause, ["resumed_on"], by=by)
+    _stop_assignments(trajectory, on=on, by=by)
     trajectory.stopped_on = on
     trajectory.stop_reason = reason.strip()
-    return _save(trajectory, ["stopped_on", "stop_reason"])
+    return _save(trajectory, ["stopped_on", "stop_reason"], by=by)
 
 
 @transaction.atomic
@@ -682,6 +757,12 @@ def pause_trajectory(
     if _current_pause(trajectory):
         _refuse(_("This trajectory is already paused."))
     _not_in_future(starts_on, "starts_on")
+    last_pause = trajectory.pauses.order_by("-resumed_on").first()
+    _not_before(
+        starts_on,
+        max(_last_step_on(trajectory), last_pause.resumed_on if last_pause else starts_on),
+        "starts_on",
+    )
     if resume_on <= starts_on:
         _refuse(_("The expected return must be after the start."), "resume_on")
     if not reason.strip():
@@ -693,7 +774,8 @@ def pause_trajectory(
             resume_on=resume_on,
             reason=reason.strip(),
             by=by,
-        )
+        ),
+        by=by,
     )
 
 
@@ -710,18 +792,18 @@ def resume_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> 
     if on < pause.starts_on:
         _refuse(_("This is before the pause began."), "on")
     pause.resumed_on = on
-    _save(pause, ["resumed_on"])
-    shift = on - pause.starts_on
-    trajectory.agreed_end += shift
-    _save(trajectory, ["agreed_end"])
-    open_progress = AssignmentProgress.objects.filter(
+    _save(pause, ["resumed_on"], by=by)
+    trajectory.agreed_end += on - pause.starts_on
+    _save(trajectory, ["agreed_end"], by=by)
+    for progress in AssignmentProgress.objects.filter(
         trajectory_skill__trajectory=trajectory
-    ).open()
-    for progress in open_progress:
+    ).open():
+        # an assignment introduced during the pause's first days only lost the days since
+        shift = on - max(pause.starts_on, progress.introduced_on)
         progress.paused_days += shift.days
         if progress.look_back_due_on and not progress.look_back_done_on:
             progress.look_back_due_on += shift
         if progress.independent_until:
             progress.independent_until += shift
-        _save(progress, ["paused_days", "look_back_due_on", "independent_until"])
+        _save(progress, ["paused_days", "look_back_due_on", "independent_until"], by=by)
     return pause

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
 from trajects import forms, services, timeline
@@ -96,12 +97,6 @@ def _run(form, step, *args, **kwargs):
         return None
 
 
-def _people(role, department_id):
-    return Person.objects.filter(
-        memberships__role=role, memberships__department_id=department_id
-    ).order_by("last_name", "first_name")
-
-
 # Phase 1: intake and start
 
 
@@ -109,13 +104,7 @@ def _people(role, department_id):
 @access.role_required(Role.TRAINER, Role.COACH)
 def interest_new(request):
     departments = Department.objects.filter(access.intake_departments_q(request.user))
-    supervisors = (
-        Person.objects.filter(
-            memberships__role=Role.TRAINER, memberships__department__in=departments
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    supervisors = Person.objects.in_role(Role.TRAINER, departments=departments)
     form = forms.InterestForm(
         request.POST or None,
         departments=departments,
@@ -139,29 +128,47 @@ def interest_new(request):
 @login_required
 def trajectory_start(request, pk):
     interest = access.get_visible_or_404(
-        Interest.objects.waiting().select_related("person", "department"), request.user, pk=pk
+        Interest.objects.select_related("person", "department", "trajectory"),
+        request.user,
+        pk=pk,
     )
     if not access.may_take_intake(request.user, interest.department_id):
         raise PermissionDenied
-    trainers = _people(Role.TRAINER, interest.department_id)
-    coaches = _people(Role.COACH, interest.department_id)
+    started = getattr(interest, "trajectory", None)
+    if started or interest.withdrawn_on:  # started already, by a colleague or a second tap
+        return _after_start(request, started)
+    department = [interest.department_id]
+    trainers = Person.objects.in_role(Role.TRAINER, departments=department)
+    coaches = Person.objects.in_role(Role.COACH, departments=department)
     me = access.scope_of(request.user).person_id
     initial = {
-        "trainer": me if any(p.pk == me for p in trainers) else interest.supervisor_id,
-        "coach": me if any(p.pk == me for p in coaches) else (coaches[0] if coaches else None),
+        "trainer": me if trainers.filter(pk=me).exists() else interest.supervisor_id,
+        "coach": me if coaches.filter(pk=me).exists() else coaches.first(),
     }
     form = forms.StartForm(
         request.POST or None, trainers=trainers, coaches=coaches, initial=initial
     )
     if form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "accept_period"}
-        trajectory = _run(form, services.start_trajectory, interest, **data, by=request.user)
+        trajectory = _run(
+            form, services.start_trajectory, interest, **form.step_data(), by=request.user
+        )
         if trajectory:
             messages.success(request, _("The trajectory has started. Now choose the skills."))
-            return redirect("trajects:choose_skills", pk=trajectory.pk)
+            return _after_start(request, trajectory)
     status = INVALID if form.errors else 200
     context = {"form": form, "interest": interest}
     return render(request, "trajects/trajectory_start.html", context, status=status)
+
+
+def _after_start(request, trajectory):
+    """On to the skill choice card, for who guides the participant; others go home."""
+    if trajectory is None:
+        messages.info(request, _("This registration has already been dealt with."))
+    elif access.may_guide(request.user, trajectory):
+        if trajectory.skills.exists():
+            return redirect("trajects:trajectory", pk=trajectory.pk)
+        return redirect("trajects:choose_skills", pk=trajectory.pk)
+    return redirect("home")
 
 
 def _guided_trajectory(request, pk):
@@ -199,11 +206,7 @@ def _skill_filter(request):
 
 def _detail_context(request, trajectory, **bound):
     """The participant page; `bound` holds forms that came back with messages."""
-    open_progress = (
-        AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
-        .open()
-        .select_related("assignment")
-    )
+    progress_rows = _progress_of(trajectory).select_related("assignment")
     planned = sorted(
         (c for c in trajectory.conversations.all() if c.held_at is None),
         key=lambda c: c.planned_at,
@@ -220,14 +223,13 @@ def _detail_context(request, trajectory, **bound):
         "may_guide": access.may_guide(request.user, trajectory),
         "events": timeline.for_skill(timeline.events(trajectory), skill_id),
         "skill_filter": skill_id,
-        "look_back_default": timezone.localdate() + services.INDEPENDENT_WEEK,
         "planned": planned,
         "due": due,
-        "note_form": forms.NoteForm(open_progress=open_progress, initial={"progress": progress}),
+        "note_form": forms.NoteForm(progress=progress_rows, initial={"progress": progress}),
         "plan_form": forms.PlanForm(),
         "conversation_form": forms.ConversationForm(
-            open_progress=open_progress,
-            coaches=_people(Role.COACH, trajectory.department_id),
+            open_progress=progress_rows.open(),
+            coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
             planned=GuidanceConversation.objects.none(),
             initial={"progress": progress, "planned": due},
         ),
@@ -242,17 +244,24 @@ def _detail(request, pk):
 
 @require_GET
 @login_required
+@vary_on_headers("HX-Request")
 def trajectory_detail(request, pk):
     trajectory = _detail(request, pk)
     context = _detail_context(request, trajectory)
-    if request.htmx and not request.htmx.boosted:
+    if _wants_part(request):
         return render(request, f"{DETAIL}#timeline", context)
     return render(request, DETAIL, context)
 
 
+def _wants_part(request) -> bool:
+    """An htmx request for a part of the page; a boosted link or the back button (history
+    restore) gets the whole page."""
+    return bool(request.htmx) and not (request.htmx.boosted or request.htmx.history_restore_request)
+
+
 def _saved(request, trajectory, section, message):
     """After a save on the participant page: with htmx the changed sections, else the page."""
-    if not (request.htmx and not request.htmx.boosted):
+    if not _wants_part(request):
         messages.success(request, message)
         return redirect("trajects:trajectory", pk=trajectory.pk)
     context = _detail_context(request, _detail(request, trajectory.pk), saved=message)
@@ -266,9 +275,7 @@ def _saved(request, trajectory, section, message):
 def _refused(request, trajectory, section, **bound):
     """A save that came back with messages: the form as typed, in place."""
     context = _detail_context(request, _detail(request, trajectory.pk), **bound)
-    template = DETAIL
-    if request.htmx and not request.htmx.boosted:
-        template = f"{DETAIL}#{section}"
+    template = f"{DETAIL}#{section}" if _wants_part(request) else DETAIL
     return render(request, template, context, status=INVALID)
 
 
@@ -276,7 +283,7 @@ def _refused(request, trajectory, section, **bound):
 @login_required
 def add_note(request, pk):
     trajectory = _guided_trajectory(request, pk)
-    form = forms.NoteForm(request.POST, open_progress=_open_progress(trajectory))
+    form = forms.NoteForm(request.POST, progress=_progress_of(trajectory))
     if form.is_valid() and _run(
         form, services.add_note, trajectory, **form.cleaned_data, by=request.user
     ):
@@ -284,8 +291,8 @@ def add_note(request, pk):
     return _refused(request, trajectory, "note-form", note_form=form)
 
 
-def _open_progress(trajectory):
-    return AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory).open()
+def _progress_of(trajectory):
+    return AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
 
 
 @require_POST
@@ -293,14 +300,8 @@ def _open_progress(trajectory):
 def plan_conversation(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.PlanForm(request.POST)
-    progress = _open_progress(trajectory).first()
     if form.is_valid() and _run(
-        form,
-        services.plan_conversation,
-        trajectory,
-        planned_at=form.cleaned_data["planned_at"],
-        progress=progress,
-        by=request.user,
+        form, services.plan_conversation, trajectory, **form.cleaned_data, by=request.user
     ):
         return _saved(request, trajectory, "conversations", _("Conversation planned."))
     return _refused(request, trajectory, "conversations", plan_form=form)
@@ -312,8 +313,8 @@ def hold_conversation(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.ConversationForm(
         request.POST,
-        open_progress=_open_progress(trajectory),
-        coaches=_people(Role.COACH, trajectory.department_id),
+        open_progress=_progress_of(trajectory).open(),
+        coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
         planned=trajectory.conversations.planned(),
     )
     if form.is_valid() and _run(
@@ -487,13 +488,8 @@ def look_back(request, pk):
 def assess_skill(request, pk):
     chosen = _guided_skill(request, pk)
     trajectory = chosen.trajectory
-    guides = (
-        Person.objects.filter(
-            memberships__role__in=[Role.TRAINER, Role.COACH],
-            memberships__department_id=trajectory.department_id,
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
+    guides = Person.objects.in_role(
+        Role.TRAINER, Role.COACH, departments=[trajectory.department_id]
     )
     highest = services.highest_passed_level(chosen)
     form = forms.AssessForm(
@@ -581,7 +577,7 @@ def trajectory_step(request, pk, step):
         "trajectory": trajectory,
         "title": title,
         "explanation": explanation,
-        "stopping": _open_progress(trajectory).select_related("assignment")
+        "stopping": _progress_of(trajectory).open().select_related("assignment")
         if step in ("assessment", "stop")
         else [],
     }

@@ -53,6 +53,17 @@ class Department(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet):
+    def in_role(self, *roles, departments):
+        """Who holds one of `roles` in one of `departments` (ids or a queryset): the trainers,
+        the coaches."""
+        return (
+            self.filter(memberships__role__in=roles, memberships__department__in=departments)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+
 class Person(models.Model):
     """An employee of the organisation. A participant is a person without a login; trainers,
     coaches and the project manager are people with one."""
@@ -76,6 +87,8 @@ class Person(models.Model):
         related_name="person",
         verbose_name=_("login"),
     )
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]

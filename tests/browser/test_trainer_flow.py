@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from assignments import catalogue
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
-from trajects.models import AssignmentProgress, ProgressStatus, Trajectory
+from trajects.models import AssignmentProgress, Trajectory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +27,14 @@ def assert_not_reloaded(page):
 
 def button(page, name):
     return page.get_by_role("button", name=name, exact=True)
+
+
+def a_week_ago(**days_ago):
+    """Time passes: the assignment in progress had its steps `days_ago` days earlier."""
+    today = timezone.localdate()
+    AssignmentProgress.objects.open().update(
+        **{name: today - datetime.timedelta(days=days) for name, days in days_ago.items()}
+    )
 
 
 def record_conversation(page, outcome, *, second_assessor=None):
@@ -87,8 +95,13 @@ def test_trainer_walks_a_trajectory_from_intake_to_closing_on_a_phone(phone, wor
     assert_not_reloaded(phone)
 
     button(phone, "Aan-de-slag-opdracht vandaag gedaan").click()
-    expect(button(phone, "Vandaag teruggekeken")).to_be_visible()
+    expect(phone.locator("#status")).to_contain_text("Samen terugkijken op")
     assert_not_reloaded(phone)
+
+    # A week later: time to look back.
+    a_week_ago(introduced_on=8, get_started_on=7, look_back_due_on=0)
+    phone.reload()
+    mark(phone)
 
     record_conversation(phone, "verder oefenen")
     expect(phone.locator("#timeline")).to_contain_text("twee keer zelf om uitleg")
@@ -103,10 +116,7 @@ def test_trainer_walks_a_trajectory_from_intake_to_closing_on_a_phone(phone, wor
     assert_not_reloaded(phone)
 
     # A week later: the independent week is over.
-    week_ago = timezone.localdate() - datetime.timedelta(days=7)
-    AssignmentProgress.objects.filter(status=ProgressStatus.INDEPENDENT_WEEK).update(
-        goal_reached_on=week_ago, independent_until=timezone.localdate()
-    )
+    a_week_ago(goal_reached_on=7, independent_until=0)
     phone.reload()
     mark(phone)
     expect(phone.locator("#status")).to_contain_text("vervolggesprek houden")

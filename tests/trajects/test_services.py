@@ -465,7 +465,7 @@ def test_a_conversation_is_corrected_within_the_window_and_its_history_kept(worl
 def test_an_old_conversation_is_the_record(world, chosen, settings):
     conversation = hold(world.trajectory, practising(chosen), Outcome.CONTINUE)
     GuidanceConversation.objects.filter(pk=conversation.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=settings.WPO_CONVERSATION_EDIT_DAYS)
+        recorded_at=timezone.now() - datetime.timedelta(days=settings.WPO_CONVERSATION_EDIT_DAYS)
     )
     conversation.refresh_from_db()
 
@@ -718,3 +718,124 @@ def test_other_trajectories_are_untouched_by_a_step(world, chosen):
 
     other.refresh_from_db()
     assert other.is_open
+
+
+# Dates that do not fit the story
+
+
+def test_the_look_back_comes_a_week_after_the_get_started_task(chosen):
+    progress = practising(chosen, get_started_on=days_ago(5), look_back_due_on=days_ago(-2))
+
+    message = refusal(services.record_look_back, progress, look_back_done_on=TODAY())
+
+    assert "1 tot 2 weken" in message
+
+
+def test_a_stopped_assignment_takes_no_look_back(chosen):
+    progress = practising(chosen, status=ProgressStatus.STOPPED, stopped_on=days_ago(1))
+
+    assert "loopt niet meer" in refusal(
+        services.record_look_back, progress, look_back_done_on=TODAY()
+    )
+
+
+def test_the_goal_is_not_reached_before_the_look_back(world, chosen):
+    progress = practising(chosen, look_back_done_on=days_ago(2))
+
+    refusal(hold, world.trajectory, progress, Outcome.GOAL_REACHED, held_at=moment(-3))
+
+    progress.refresh_from_db()
+    assert progress.status == ProgressStatus.WORKING
+
+
+def test_a_conversation_before_the_trajectory_started_is_refused(world):
+    message = refusal(hold, world.trajectory, None, "", held_at=moment(-400))
+
+    assert "voor de start" in message or "vóór de start" in message
+
+
+def test_the_same_conversation_saved_twice_is_stored_once(world, chosen):
+    progress = practising(chosen)
+    held_at = moment(0, hour=0)
+
+    first = hold(world.trajectory, progress, Outcome.CONTINUE, held_at=held_at)
+    again = hold(world.trajectory, progress, Outcome.CONTINUE, held_at=held_at)
+
+    assert first == again
+    assert GuidanceConversation.objects.count() == 1
+
+
+def test_the_same_note_saved_twice_is_stored_once(world):
+    by = world.trainer.user
+
+    services.add_note(world.trajectory, text="Goed gedaan.", by=by)
+    services.add_note(world.trajectory, text="Goed gedaan.", by=by)
+
+    assert world.trajectory.notes.count() == 1
+
+
+def test_the_same_person_is_not_registered_twice_without_a_number(world):
+    person = {"first_name": "Noor", "last_name": "Haddou", "department": world.department}
+    services.register_interest(**person)
+
+    assert "wachtlijst" in refusal(services.register_interest, **person)
+    assert Interest.objects.count() == 1
+
+
+def test_a_step_is_not_dated_before_the_last_phase_change(world, chosen):
+    practising(chosen, status=ProgressStatus.PASSED, passed_on=days_ago(3))
+    PhaseChange.objects.create(trajectory=world.trajectory, phase=2, changed_on=days_ago(10))
+
+    message = refusal(services.start_assessment, world.trajectory, on=days_ago(20))
+
+    assert "laatste stap" in message
+
+
+def test_a_pause_does_not_overlap_the_previous_one(world):
+    PauseFactory(trajectory=world.trajectory, starts_on=days_ago(10), resumed_on=days_ago(2))
+
+    refusal(
+        services.pause_trajectory,
+        world.trajectory,
+        starts_on=days_ago(5),
+        resume_on=TODAY() + INDEPENDENT_WEEK,
+        reason="Weer ziek",
+    )
+
+    assert world.trajectory.pauses.count() == 1
+
+
+def test_a_trajectory_can_be_stopped_after_its_trainer_left_the_department(world):
+    world.trainer.memberships.all().delete()
+
+    services.stop_trajectory(world.trajectory, on=TODAY(), reason="Werkplekopleider vertrokken")
+
+    world.trajectory.refresh_from_db()
+    assert world.trajectory.stopped_on == TODAY()
+
+
+def test_stopping_keeps_the_assignments_history(world, chosen):
+    progress = practising(chosen)
+
+    services.stop_trajectory(world.trajectory, on=TODAY(), reason="Andere baan", by=None)
+
+    assert progress.history.first().status == ProgressStatus.STOPPED
+
+
+def test_a_conversation_planned_long_ago_can_be_corrected_once_recorded(world, chosen):
+    planned = GuidanceConversationFactory(trajectory=world.trajectory, planned_at=moment(-1))
+    GuidanceConversation.objects.filter(pk=planned.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=30)
+    )
+
+    held = hold(world.trajectory, practising(chosen), Outcome.CONTINUE, planned=planned)
+
+    assert held.correctable
+
+
+def test_the_history_records_who_took_the_step(world, chosen):
+    progress = practising(chosen)
+
+    services.record_look_back(progress, look_back_done_on=TODAY(), by=world.trainer.user)
+
+    assert progress.history.first().history_user == world.trainer.user

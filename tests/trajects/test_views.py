@@ -374,3 +374,77 @@ def test_a_passed_assignment_offers_the_next_one(trainer, world, progress):
     page = trainer.get(url("trajectory", world.trajectory.pk)).content.decode()
 
     assert url("introduce", progress.trajectory_skill_id) in page
+
+
+# Input that must not break anything
+
+
+def test_a_conversation_dated_in_year_one_gets_a_message_not_an_error(trainer, world, progress):
+    data = conversation(world, progress, held_at="0001-01-01T00:00")
+
+    response = trainer.post(url("hold_conversation", world.trajectory.pk), data)
+
+    assert response.status_code == INVALID
+    assert "tussen 2000 en 2099" in response.content.decode()
+
+
+def test_an_agreed_period_in_the_far_future_gets_a_message_not_an_error(trainer, world):
+    interest = InterestFactory(person__department=world.department)
+
+    response = start(
+        trainer,
+        interest,
+        trainer=world.trainer.pk,
+        coach=world.coach.pk,
+        agreed_start="9999-06-01",
+        agreed_end="9999-12-31",
+        accept_period="on",
+    )
+
+    assert response.status_code == INVALID
+    assert not Trajectory.objects.filter(interest=interest).exists()
+
+
+def test_starting_for_a_colleague_lands_on_the_home_page(trainer, world):
+    interest = InterestFactory(person__department=world.department)
+    colleague = world.colleague_trajectory.trainer
+
+    response = start(trainer, interest, trainer=colleague.pk, coach=world.coach.pk)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_starting_twice_starts_one_trajectory(trainer, world):
+    interest = InterestFactory(person__department=world.department)
+    people = {"trainer": world.trainer.pk, "coach": world.coach.pk}
+
+    start(trainer, interest, **people)
+    again = start(trainer, interest, **people)
+
+    trajectory = Trajectory.objects.get(interest=interest)
+    assert again["Location"] == url("choose_skills", trajectory.pk)
+
+
+def test_the_back_button_gets_the_whole_page(trainer, world):
+    response = trainer.get(
+        url("trajectory", world.trajectory.pk),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
+
+
+def test_a_note_about_an_assignment_just_passed_is_still_saved(trainer, world, progress):
+    AssignmentProgressFactory._meta.model.objects.filter(pk=progress.pk).update(
+        status=ProgressStatus.PASSED, passed_on=day()
+    )
+
+    response = trainer.post(
+        url("add_note", world.trajectory.pk), {"text": "Trots!", "progress": progress.pk}
+    )
+
+    assert response.status_code == 302
+    assert FloorNote.objects.get().progress == progress

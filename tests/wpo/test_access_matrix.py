@@ -48,7 +48,7 @@ def progress(w):
 
 def held_conversation(w):
     return GuidanceConversationFactory(
-        trajectory=w.trajectory, held_at=timezone.now(), planned_at=None
+        trajectory=w.trajectory, held_at=timezone.now(), planned_at=None, recorded_at=timezone.now()
     )
 
 
@@ -121,7 +121,8 @@ MATRIX = {
         lambda w: {"pk": progress(w).pk},
         logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
     ),
-    "trajects:get_started": ("post", lambda w: {"pk": progress(w).pk}, guides(INVALID)),
+    # an empty post is the one-tap button: done today
+    "trajects:get_started": ("post", lambda w: {"pk": progress(w).pk}, guides(REDIRECT)),
     "trajects:look_back": ("post", lambda w: {"pk": progress(w).pk}, guides(INVALID)),
     "trajects:edit_conversation": (
         "form",
