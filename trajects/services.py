@@ -402,6 +402,34 @@ def plan_conversation(
     )
 
 
+def _locked_planned(conversation: GuidanceConversation) -> GuidanceConversation:
+    _check_open(_locked(conversation.trajectory))
+    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.held_at:
+        _refuse(_("This conversation was already recorded."))
+    return conversation
+
+
+@transaction.atomic
+def reschedule_conversation(
+    conversation: GuidanceConversation, *, planned_at: datetime.datetime, by=None
+) -> GuidanceConversation:
+    conversation = _locked_planned(conversation)
+    if planned_at <= timezone.now():
+        _refuse(_("Plan the conversation at a moment still to come."), "planned_at")
+    conversation.planned_at = planned_at
+    return _save(conversation, ["planned_at", "updated_at"], by=by)
+
+
+@transaction.atomic
+def cancel_conversation(conversation: GuidanceConversation, *, by=None):
+    """A planned conversation that will not take place goes; its history keeps that it was
+    planned, and who took it off."""
+    conversation = _locked_planned(conversation)
+    conversation._history_user = by
+    conversation.delete()
+
+
 def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor, by):
     """What the conversation decided for its assignment (DOMAIN.md, "Passing an assignment")."""
     if outcome in (Outcome.GOAL_REACHED, Outcome.PASSED) and paused:

@@ -34,6 +34,11 @@ urlpatterns = [
     path("progress/<int:pk>/look-back/", views.look_back, name="look_back"),
     path("conversations/<int:pk>/edit/", views.edit_conversation, name="edit_conversation"),
     path(
+        "conversations/<int:pk>/planned/",
+        views.planned_conversation,
+        name="planned_conversation",
+    ),
+    path(
         "conversations/<int:pk>/confirm/",
         views.confirm_conversation,
         name="confirm_conversation",

@@ -359,6 +359,33 @@ def edit_conversation(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+def planned_conversation(request, pk):
+    """Move a planned conversation, or call it off."""
+    conversation = access.get_guided_or_404(
+        GuidanceConversation.objects.select_related("trajectory__participant"),
+        request.user,
+        trajectory_of=lambda conversation: conversation.trajectory,
+        pk=pk,
+        held_at__isnull=True,
+    )
+    trajectory = conversation.trajectory
+    form = forms.PlanForm(request.POST or None, initial={"planned_at": conversation.planned_at})
+    if request.method == "POST" and "cancel" in request.POST:
+        _run(form, services.cancel_conversation, conversation, by=request.user)
+        messages.success(request, _("The conversation is called off."))
+        return redirect("trajects:trajectory", pk=trajectory.pk)
+    if form.is_valid() and _run(
+        form, services.reschedule_conversation, conversation, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("The conversation is moved."))
+        return redirect("trajects:trajectory", pk=trajectory.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "conversation": conversation, "trajectory": trajectory}
+    return render(request, "trajects/conversation_planned.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
 def confirm_conversation(request, pk):
     conversation = _guided_conversation(request, pk)
     form = forms.ConfirmForm(request.POST or None)

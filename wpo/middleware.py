@@ -1,6 +1,10 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
 
 
 class LanguageMiddleware:
@@ -23,3 +27,23 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class HtmxLoginMiddleware:
+    """When a login has run out, an htmx request for a part of a page would get the login page
+    swapped into that part. Send the whole browser to the login page instead, and back to the
+    page the user was on (not to the address the part was posted to)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        htmx = getattr(request, "htmx", None)
+        if not htmx or htmx.boosted or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        if not response["Location"].startswith(login):
+            return response
+        back = htmx.current_url_abs_path or "/"
+        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "wpo.middleware.HtmxLoginMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

@@ -839,3 +839,34 @@ def test_the_history_records_who_took_the_step(world, chosen):
     services.record_look_back(progress, look_back_done_on=TODAY(), by=world.trainer.user)
 
     assert progress.history.first().history_user == world.trainer.user
+
+
+def test_a_planned_conversation_moves_to_a_later_moment(world):
+    planned = GuidanceConversationFactory(trajectory=world.trajectory)
+
+    services.reschedule_conversation(planned, planned_at=moment(3))
+
+    planned.refresh_from_db()
+    assert planned.planned_at == moment(3)
+
+
+def test_a_conversation_is_not_moved_into_the_past(world):
+    planned = GuidanceConversationFactory(trajectory=world.trajectory)
+
+    refusal(services.reschedule_conversation, planned, planned_at=moment(-1))
+
+
+def test_calling_off_a_planned_conversation_keeps_a_trace_in_its_history(world):
+    planned = GuidanceConversationFactory(trajectory=world.trajectory)
+
+    services.cancel_conversation(planned, by=world.trainer.user)
+
+    assert not GuidanceConversation.objects.exists()
+    gone = GuidanceConversation.history.get(history_type="-")
+    assert gone.history_user == world.trainer.user
+
+
+def test_a_held_conversation_is_not_called_off(world, chosen):
+    held = hold(world.trajectory, practising(chosen), Outcome.CONTINUE)
+
+    assert "al vastgelegd" in refusal(services.cancel_conversation, held)

@@ -448,3 +448,25 @@ def test_a_note_about_an_assignment_just_passed_is_still_saved(trainer, world, p
 
     assert response.status_code == 302
     assert FloorNote.objects.get().progress == progress
+
+
+def test_a_part_asked_for_after_the_login_ran_out_sends_the_page_to_the_login(client, world):
+    page = url("trajectory", world.trajectory.pk)
+
+    response = client.post(
+        url("add_note", world.trajectory.pk),
+        {"text": "Nog even dit."},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=f"http://testserver{page}",
+    )
+
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={page.replace('/', '%2F')}"
+
+
+def test_calling_off_a_planned_conversation_returns_to_the_participant(trainer, world):
+    planned = GuidanceConversationFactory(trajectory=world.trajectory)
+
+    response = trainer.post(url("planned_conversation", planned.pk), {"cancel": "1"})
+
+    assert response["Location"] == url("trajectory", world.trajectory.pk)
+    assert not GuidanceConversation.objects.exists()

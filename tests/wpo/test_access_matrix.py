@@ -129,6 +129,11 @@ MATRIX = {
         lambda w: {"pk": held_conversation(w).pk},
         guides(OK),
     ),
+    "trajects:planned_conversation": (
+        "form",
+        lambda w: {"pk": GuidanceConversationFactory(trajectory=w.trajectory).pk},
+        guides(OK),
+    ),
     "trajects:confirm_conversation": (
         "form",
         lambda w: {"pk": held_conversation(w).pk},
