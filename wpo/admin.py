@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from wpo.models import BusinessUnit, Department, Membership, Person
+from wpo.models import AuditEvent, BusinessUnit, Department, Membership, Person
 
 admin.site.site_header = _("WPO tracker — administration")
 admin.site.site_title = _("WPO tracker")
@@ -52,3 +52,23 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["person__first_name", "person__last_name", "department__name"]
     list_select_related = ["person", "department"]
     autocomplete_fields = ["person", "department"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log is read, never written, by hand."""
+
+    list_display = ["at", "action", "user", "object_type", "object_id"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["user__username", "object_id"]
+    list_select_related = ["user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class WpoConfig(AppConfig):
     name = "wpo"
     verbose_name = _("Organisation")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from wpo import audit  # noqa: F401  (its receivers log logins)
+        from wpo.middleware import start_activity_clock
+
+        user_logged_in.connect(start_activity_clock)

@@ -1,3 +1,4 @@
+import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -47,3 +48,27 @@ class HtmxLoginMiddleware:
             return response
         back = htmx.current_url_abs_path or "/"
         return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
+
+
+class InactivityMiddleware:
+    """A login ends after SESSION_COOKIE_AGE without activity. The session's expiry is renewed
+    while the user works, at most once every few minutes, so a page view is not a database
+    write each time."""
+
+    RENEW_AFTER = 300  # seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get("renewed_at", 0) > self.RENEW_AFTER:
+                request.session["renewed_at"] = now  # a change: the session and cookie renew
+        return self.get_response(request)
+
+
+def start_activity_clock(sender, request, user, **kwargs):
+    """At login the session is new and written anyway: start the inactivity clock with it."""
+    if request is not None and hasattr(request, "session"):
+        request.session["renewed_at"] = int(time.time())

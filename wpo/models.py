@@ -162,3 +162,44 @@ class Membership(models.Model):
         if self.department_id:
             return f"{self.person} — {self.get_role_display()} ({self.department})"
         return f"{self.person} — {self.get_role_display()}"
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("logged in")
+    LOGIN_FAILED = "login_failed", _("failed login")
+    LOGOUT = "logout", _("logged out")
+    EXPORT = "export", _("exported")
+    DOWNLOAD = "download", _("downloaded")
+    ANONYMISE = "anonymise", _("anonymised")
+
+
+class AuditEvent(models.Model):
+    """Who did what with personal data, and when: logins, failed logins, exports, downloads.
+    It names the login and the object by id; what the object holds stays in its own table."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("login"),
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("kind of record"), max_length=60, blank=True)
+    object_id = models.CharField(_("record"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action__in=AuditAction.values),
+                name="audit_event_action_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

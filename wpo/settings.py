@@ -1,6 +1,7 @@
 """Settings for the WPO tracker. Everything that differs between machines comes from the
 environment (see README.md, "Configuration")."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "simple_history",
+    "axes",
     "wpo",
     "assignments",
     "trajects",
@@ -42,17 +44,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wpo.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wpo.middleware.InactivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wpo.middleware.HtmxLoginMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # last, as django-axes asks: it turns a locked-out login into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wpo.urls"
@@ -104,11 +110,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "wpo.auth.LoginThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling (django-axes): after this many wrong passwords for one username from one
+# address, that pair waits. Per username and address together, so a shop floor behind one
+# address is not locked out by one person's typos, and nobody can lock out a colleague from
+# elsewhere.
+AXES_FAILURE_LIMIT = env_int("WPO_LOGIN_ATTEMPTS", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("WPO_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "wpo.auth.locked_out"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Shop-floor phones are shared and left lying around: a login lasts a working day.
+# Shop-floor phones are shared and left lying around: a login ends after this many hours
+# without activity (wpo.middleware.InactivityMiddleware renews it while the user works).
 SESSION_COOKIE_AGE = env_int("WPO_SESSION_HOURS", 8) * 3600
 
 LANGUAGE_CODE = "nl"
@@ -137,6 +160,21 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Everything comes from this site: no inline scripts or styles, no other hosts, no frames.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,9 +1,12 @@
-"""No input breaks a page: whatever is posted to the trainer's forms, the answer is a page with
-a message (422), a redirect, or a refusal, never a server error."""
+"""No input breaks a page: whatever is posted to the trainer's forms, chosen by hand or at
+random (hypothesis), the answer is a page with a message (422), a redirect, or a refusal, never
+a server error."""
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import (
     AssignmentProgressFactory,
@@ -13,6 +16,7 @@ from tests.factories import (
     TrajectorySkillFactory,
 )
 from trajects import forms
+from trajects.models import Outcome
 
 FIELDS = sorted(
     {
@@ -67,3 +71,26 @@ def test_junk_in_every_field_of_every_form_gets_an_answer(client, world, junk):
     for url in endpoints(world):
         response = client.post(url, data)
         assert response.status_code in (200, 302, 403, 404, 422), (url, response.status_code)
+
+
+VALUES = st.one_of(
+    st.text(max_size=60),
+    st.dates().map(str),
+    st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M")),
+    st.integers().map(str),
+    st.sampled_from(["on", "A", "B", "C", *Outcome.values]),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.dictionaries(st.sampled_from(FIELDS), VALUES))
+def test_random_input_to_every_form_gets_an_answer(client, world, data):
+    client.force_login(world.trainer.user)
+
+    for url in endpoints(world):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302, 403, 404, 422), (url, data)

@@ -42,8 +42,11 @@ def admin_url(model, view, *args):
 def test_admin_list_with_search_and_add_form_work(client, filled, model):
     client.force_login(filled.admin)
 
-    assert client.get(admin_url(model, "changelist"), {"q": "a"}).status_code == 200
-    assert client.get(admin_url(model, "add")).status_code == 200
+    changelist = client.get(admin_url(model, "changelist"), {"q": "a"})
+
+    assert changelist.status_code == 200
+    if admin.site._registry[model].has_add_permission(changelist.wsgi_request):
+        assert client.get(admin_url(model, "add")).status_code == 200
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
