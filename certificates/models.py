@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from trajects.models import Trajectory, TrajectoryPartQuerySet
 
@@ -52,6 +53,8 @@ class Certificate(models.Model):
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+
+    history = HistoricalRecords()
 
     class QuerySet(TrajectoryPartQuerySet):
         def valid(self):

@@ -104,6 +104,8 @@ class Interest(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     registered_by = recorded_by(_("registered by"))
 
+    history = HistoricalRecords()
+
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
             return self.filter(access.interest_q(user))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
-from trajects import forms, services, timeline
+from trajects import forms, history, services, timeline
 from trajects.dashboards import department_figures, totals
 from trajects.models import (
     AssignmentProgress,
@@ -251,6 +251,17 @@ def trajectory_detail(request, pk):
     if _wants_part(request):
         return render(request, f"{DETAIL}#timeline", context)
     return render(request, DETAIL, context)
+
+
+@require_GET
+@login_required
+def trajectory_history(request, pk):
+    """Every version of what was recorded, with who changed it: nothing typed is lost."""
+    trajectory = access.get_visible_or_404(
+        Trajectory.objects.select_related("participant"), request.user, pk=pk
+    )
+    context = {"trajectory": trajectory, "changes": history.changes(trajectory)}
+    return render(request, "trajects/history.html", context)
 
 
 def _wants_part(request) -> bool:

@@ -41,7 +41,16 @@ from trajects.models import (
 )
 from wpo.models import BusinessUnit, Department, Membership, Person, Role
 
-HISTORY = [AssignmentProgress, FloorNote, GuidanceConversation, Pause, Trajectory, TrajectorySkill]
+HISTORY = [
+    AssignmentProgress,
+    Certificate,
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Pause,
+    Trajectory,
+    TrajectorySkill,
+]
 DEFAULT_PASSWORD = "wpo-demo"
 BATCH = 1000
 

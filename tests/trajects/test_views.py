@@ -4,6 +4,8 @@ with a Dutch message, what was typed kept and nothing saved."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -470,3 +472,38 @@ def test_calling_off_a_planned_conversation_returns_to_the_participant(trainer, 
 
     assert response["Location"] == url("trajectory", world.trajectory.pk)
     assert not GuidanceConversation.objects.exists()
+
+
+def test_the_history_shows_the_text_before_a_correction_and_who_changed_it(
+    trainer, world, progress
+):
+    trainer.post(url("hold_conversation", world.trajectory.pk), conversation(world, progress))
+    held = GuidanceConversation.objects.get()
+    trainer.post(
+        url("edit_conversation", held.pk),
+        {"participant_account": "Nieuw verwoord.", "trainer_observations": "Ook nieuw."},
+    )
+
+    page = trainer.get(url("history", world.trajectory.pk)).content.decode()
+
+    assert "Ik heb mijn taken op een briefje gezet." in page
+    assert "Nieuw verwoord." in page
+    assert world.trainer.full_name in page
+
+
+def test_the_history_page_runs_a_fixed_number_of_queries(trainer, world, progress):
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            trainer.get(url("history", world.trajectory.pk))
+        return len(context)
+
+    trainer.post(url("add_note", world.trajectory.pk), {"text": "Eerste."})
+    few = queries()
+    for n in range(5):
+        trainer.post(url("add_note", world.trajectory.pk), {"text": f"Notitie {n}"})
+        trainer.post(
+            url("hold_conversation", world.trajectory.pk),
+            conversation(world, progress, participant_account=f"Gesprek {n}"),
+        )
+
+    assert queries() == few

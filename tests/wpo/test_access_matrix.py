@@ -86,6 +86,11 @@ MATRIX = {
         lambda w: {"pk": w.trajectory.pk},
         logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
     ),
+    "trajects:history": (
+        "get",
+        lambda w: {"pk": w.trajectory.pk},
+        logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
+    ),
     "trajects:interest_new": (
         "form",
         lambda w: {},
