@@ -10,6 +10,7 @@ urlpatterns = [
     path("interests/new/", views.interest_new, name="interest_new"),
     path("interests/<int:pk>/start/", views.trajectory_start, name="trajectory_start"),
     path("trajectories/<int:pk>/", views.trajectory_detail, name="trajectory"),
+    path("people/<int:pk>/personal-data/", views.personal_data, name="personal_data"),
     path("trajectories/<int:pk>/history/", views.trajectory_history, name="history"),
     path("trajectories/<int:pk>/skills/", views.choose_skills, name="choose_skills"),
     path("trajectories/<int:pk>/notes/", views.add_note, name="add_note"),

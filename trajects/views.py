@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
-from trajects import forms, history, services, timeline
+from trajects import forms, history, privacy, services, timeline
 from trajects.dashboards import department_figures, totals
 from trajects.models import (
     AssignmentProgress,
@@ -21,8 +21,8 @@ from trajects.models import (
     Trajectory,
     TrajectorySkill,
 )
-from wpo import access
-from wpo.models import Department, Person, Role
+from wpo import access, audit
+from wpo.models import AuditAction, Department, Person, Role
 
 DETAIL = "trajects/trajectory_detail.html"
 INVALID = 422  # htmx is configured to swap it, so the form comes back with its messages
@@ -221,6 +221,7 @@ def _detail_context(request, trajectory, **bound):
     context = {
         "trajectory": trajectory,
         "may_guide": access.may_guide(request.user, trajectory),
+        "may_export": access.may_handle_personal_data(request.user, trajectory.participant),
         "events": timeline.for_skill(timeline.events(trajectory), skill_id),
         "skill_filter": skill_id,
         "planned": planned,
@@ -240,6 +241,26 @@ def _detail_context(request, trajectory, **bound):
 
 def _detail(request, pk):
     return access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
+
+
+@require_GET
+@login_required
+def personal_data(request, pk):
+    """Everything recorded about one participant (AVG inzage), as a page to read or print, or
+    as JSON to hand over. Every look is in the audit log."""
+    person = access.get_visible_or_404(
+        Person.objects.select_related("department"), request.user, pk=pk
+    )
+    if not access.may_handle_personal_data(request.user, person):
+        raise PermissionDenied
+    data = privacy.export(person)
+    audit.record(AuditAction.EXPORT, user=request.user, obj=person)
+    if request.GET.get("format") == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
+        return response
+    context = {"person": person, "sections": privacy.readable(data)}
+    return render(request, "trajects/personal_data.html", context)
 
 
 @require_GET

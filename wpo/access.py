@@ -144,6 +144,28 @@ def interest_q(user) -> Q:
     return q
 
 
+def person_q(user, prefix: str = "") -> Q:
+    """People: the participants of the trajectories the user may see, and everyone in the
+    departments they coach."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    q = NOTHING
+    if scope.coach_of:
+        q |= Q(**{f"{prefix}department__in": scope.coach_of})
+        q |= Q(**{f"{prefix}trajectories__department__in": scope.coach_of})
+    if scope.trainer_of:
+        q |= Q(**{f"{prefix}trajectories__trainer_id": scope.person_id})
+    return q
+
+
+def may_handle_personal_data(user, person) -> bool:
+    """A data subject access request is answered by the coach of the person's department or by
+    the project manager, not by the trainer on the floor."""
+    scope = scope_of(user)
+    return scope.is_project_manager or person.department_id in scope.coach_of
+
+
 def meeting_q(user) -> Q:
     """Meetings: a coach sees those they organise and those for the departments they coach;
     anyone sees the meetings they are invited to."""

@@ -54,6 +54,11 @@ class Department(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from wpo import access
+
+        return self.filter(access.person_q(user)).distinct()
+
     def in_role(self, *roles, departments):
         """Who holds one of `roles` in one of `departments` (ids or a queryset): the trainers,
         the coaches."""
@@ -86,6 +91,12 @@ class Person(models.Model):
         blank=True,
         related_name="person",
         verbose_name=_("login"),
+    )
+    anonymised_on = models.DateField(
+        _("anonymised on"),
+        null=True,
+        blank=True,
+        help_text=_("After the retention period: the name and what was written are removed."),
     )
 
     objects = PersonQuerySet.as_manager()

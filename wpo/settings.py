@@ -199,6 +199,10 @@ LOGGING = {
 # the record (every version is kept in its history either way).
 WPO_CONVERSATION_EDIT_DAYS = env_int("WPO_CONVERSATION_EDIT_DAYS", 7)
 
+# Participants are anonymised this many years after their last trajectory closed or stopped
+# (`manage.py anonymise`, meant for a daily cron job; see docs/privacy.md).
+WPO_RETENTION_YEARS = env_int("WPO_RETENTION_YEARS", 2)
+
 # The organisation that runs the programme: shown in the header and on certificates.
 WPO_ORGANISATION_NAME = env_str("WPO_ORGANISATION_NAME", "Werkbedrijf De Linie")
 WPO_ORGANISATION_PLACE = env_str("WPO_ORGANISATION_PLACE", "Utrecht")

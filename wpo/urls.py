@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("privacy/", views.privacy, name="privacy"),
     path("language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("catalogue/", include("assignments.urls")),

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -15,6 +16,13 @@ def home(request):
     if url_name is None:
         return render(request, "wpo/no_role.html", status=403)
     return redirect(url_name)
+
+
+@require_GET
+@login_required
+def privacy(request):
+    """What the app keeps about people, why, who sees it and for how long."""
+    return render(request, "wpo/privacy.html", {"retention_years": settings.WPO_RETENTION_YEARS})
 
 
 @require_GET

@@ -59,6 +59,7 @@ MATRIX = {
     "login": ("get", lambda w: {}, logged_in(REDIRECT, anonymous=OK)),
     "logout": ("post", lambda w: {}, everyone(LOGIN)),
     "health": ("get", lambda w: {}, everyone(OK)),
+    "privacy": ("get", lambda w: {}, logged_in(OK)),
     "set_language": ("post", lambda w: {}, everyone(REDIRECT)),
     "assignments:catalogue": ("get", lambda w: {}, logged_in(OK)),
     "certificates:verify": (
@@ -90,6 +91,11 @@ MATRIX = {
         "get",
         lambda w: {"pk": w.trajectory.pk},
         logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
+    ),
+    "trajects:personal_data": (
+        "get",
+        lambda w: {"pk": w.trajectory.participant_id},
+        logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=OK),
     ),
     "trajects:interest_new": (
         "form",

@@ -101,3 +101,12 @@ def test_working_renews_the_session_after_a_few_minutes_only(client, world):
 @pytest.mark.parametrize("path", ["/health/", "/accounts/login/"])
 def test_public_pages_carry_the_policy_too(client, db, path):
     assert "default-src 'self'" in client.get(path)["Content-Security-Policy"]
+
+
+def test_the_privacy_page_says_how_long_data_is_kept(client, world, settings):
+    settings.WPO_RETENTION_YEARS = 3
+    client.force_login(world.trainer.user)
+
+    page = client.get(reverse("privacy")).content.decode()
+
+    assert "3 jaar na het afsluiten" in page

@@ -1,0 +1,33 @@
+"""Certificates in a participant's data rights: shown in the export; on anonymising, the
+name on the certificate shrinks to initials, so its verification keeps working with the least
+data (the holder shows the certificate with their full name on it)."""
+
+from django.dispatch import receiver
+
+from certificates.models import Certificate
+from trajects import privacy
+
+
+@receiver(privacy.personal_data)
+def certificates_in_export(sender, person, **kwargs):
+    certificates = Certificate.objects.filter(trajectory__participant=person)
+    return {
+        "certificates": [
+            {
+                "name_on_certificate": row.participant_name,
+                "skills": row.skills,
+                "issued_on": row.issued_on.isoformat(),
+                "verification_code": row.code,
+                "revoked": row.revoked_at is not None,
+            }
+            for row in certificates
+        ]
+    }
+
+
+@receiver(privacy.anonymising)
+def certificates_keep_initials(sender, person, **kwargs):
+    certificates = Certificate.objects.filter(trajectory__participant=person)
+    initials = " ".join(f"{name[0]}." for name in (person.first_name, person.last_name) if name)
+    Certificate.history.filter(id__in=certificates.values("pk")).delete()
+    return {"certificates": certificates.update(participant_name=initials)}

@@ -1,0 +1,167 @@
+"""The participant's data rights (AVG): everything about them on request, and anonymised once
+the retention period after their last trajectory has passed."""
+
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates.models import Certificate
+from tests.factories import (
+    CertificateFactory,
+    FloorNoteFactory,
+    InterestFactory,
+    TrajectoryFactory,
+)
+from trajects import privacy, services
+from trajects.models import FloorNote, GuidanceConversation, Trajectory
+from wpo.models import AuditAction, AuditEvent, Person
+
+YEARS_AGO_3 = timezone.localdate() - datetime.timedelta(days=3 * 366)
+
+
+def ended(world, on, **fields):
+    """A participant whose one trajectory closed on `on`, with a conversation, a note and a
+    certificate."""
+    trajectory = TrajectoryFactory(
+        department=world.department,
+        trainer=world.trainer,
+        coach=world.coach,
+        agreed_start=on - datetime.timedelta(days=200),
+        agreed_end=on,
+        phase=4,
+        closed_on=on,
+        **fields,
+    )
+    GuidanceConversation.objects.create(
+        trajectory=trajectory,
+        held_at=timezone.now() - datetime.timedelta(days=1),
+        participant_account="Ik durf nu hulp te vragen.",
+        trainer_observations="Vroeg twee keer om uitleg.",
+    )
+    FloorNoteFactory(trajectory=trajectory, text="Thuis gedoe, daarom stil vandaag.")
+    CertificateFactory(trajectory=trajectory, participant_name=trajectory.participant.full_name)
+    return trajectory
+
+
+def test_the_export_holds_what_was_written_and_its_earlier_versions(world):
+    conversation = services.hold_conversation(
+        world.trajectory,
+        held_at=timezone.now(),
+        participant_account="Eerste versie.",
+        trainer_observations="Gezien.",
+    )
+    services.edit_conversation(
+        conversation, participant_account="Tweede versie.", trainer_observations="Gezien."
+    )
+    CertificateFactory(trajectory=world.trajectory)
+
+    data = privacy.export(world.trajectory.participant)
+
+    text = json.dumps(data, ensure_ascii=False)
+    assert "Tweede versie." in text and "Eerste versie." in text
+    assert data["certificates"][0]["verification_code"]
+    assert data["person"]["last_name"] == world.trajectory.participant.last_name
+
+
+def test_the_coach_downloads_the_export_and_the_audit_log_says_so(client, world):
+    client.force_login(world.coach.user)
+    person = world.trajectory.participant
+
+    response = client.get(reverse("trajects:personal_data", args=[person.pk]), {"format": "json"})
+
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert json.loads(response.content)["person"]["first_name"] == person.first_name
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    assert (event.user, event.object_id) == (world.coach.user, str(person.pk))
+
+
+def test_the_readable_page_labels_everything_in_dutch(client, world):
+    FloorNoteFactory(trajectory=world.trajectory, text="Een notitie.")
+    client.force_login(world.coach.user)
+
+    page = client.get(
+        reverse("trajects:personal_data", args=[world.trajectory.participant_id])
+    ).content.decode()
+
+    assert "Een notitie." in page
+    assert "Werkvloernotities" in page and "Voornaam" in page
+
+
+def test_only_a_participant_long_gone_is_due_for_anonymising(world):
+    gone = ended(world, YEARS_AGO_3)
+    recent = ended(world, timezone.localdate() - datetime.timedelta(days=100))
+    waiting_again = ended(world, YEARS_AGO_3)
+    InterestFactory(person=waiting_again.participant)
+
+    due = set(privacy.due_for_anonymising())
+
+    assert gone.participant in due
+    assert recent.participant not in due
+    assert waiting_again.participant not in due
+    assert world.trajectory.participant not in due  # still open
+
+
+def test_a_dry_run_reports_and_changes_nothing(world):
+    trajectory = ended(world, YEARS_AGO_3)
+    out = io.StringIO()
+
+    call_command("anonymise", "--dry-run", stdout=out)
+
+    assert f"participant #{trajectory.participant_id}: " in out.getvalue()
+    assert "1 participant(s) would be anonymised" in out.getvalue()
+    assert trajectory.participant.full_name not in out.getvalue()
+    trajectory.participant.refresh_from_db()
+    assert trajectory.participant.anonymised_on is None
+    assert FloorNote.objects.filter(text__startswith="Thuis").exists()
+
+
+def test_anonymising_removes_names_texts_and_their_history(world):
+    trajectory = ended(world, YEARS_AGO_3)
+    name = trajectory.participant.full_name
+
+    call_command("anonymise", stdout=io.StringIO())
+
+    person = Person.objects.get(pk=trajectory.participant_id)
+    conversation = GuidanceConversation.objects.get(trajectory=trajectory)
+    assert name not in person.full_name and person.anonymised_on
+    assert conversation.participant_account == "" and conversation.trainer_observations == ""
+    assert FloorNote.objects.get(trajectory=trajectory).text == privacy.REMOVED
+    assert not GuidanceConversation.history.filter(participant_account__contains="hulp").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.ANONYMISE).count() == 1
+    assert Trajectory.objects.get(pk=trajectory.pk).closed_on == YEARS_AGO_3
+
+
+def test_the_certificate_still_verifies_with_initials_only(client, world):
+    trajectory = ended(world, YEARS_AGO_3)
+    person = trajectory.participant
+    initials = f"{person.first_name[0]}. {person.last_name[0]}."
+
+    call_command("anonymise", stdout=io.StringIO())
+
+    certificate = Certificate.objects.get(trajectory=trajectory)
+    page = client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
+    assert certificate.participant_name == initials
+    assert initials in page and person.last_name not in page
+
+
+def test_anonymising_twice_finds_nobody_the_second_time(world):
+    ended(world, YEARS_AGO_3)
+    call_command("anonymise", stdout=io.StringIO())
+    out = io.StringIO()
+
+    call_command("anonymise", stdout=out)
+
+    assert "0 participant(s) were anonymised" in out.getvalue()
+
+
+@pytest.mark.parametrize("years", [1, 5])
+def test_the_retention_period_is_a_setting(world, settings, years):
+    settings.WPO_RETENTION_YEARS = years
+    trajectory = ended(world, YEARS_AGO_3)
+
+    assert (trajectory.participant in privacy.due_for_anonymising()) == (years < 3)

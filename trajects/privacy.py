@@ -1,0 +1,332 @@
+"""A participant's rights under the AVG (GDPR): everything recorded about them, for a data
+subject access request, and anonymising them once the retention period after their last
+trajectory has passed.
+
+Apps further down the import chain (certificates) add their part through the two signals, so
+this module needs to know nothing of them.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Case, Q, Value, When
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from trajects.models import (
+    AssignmentProgress,
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Pause,
+    Trajectory,
+    TrajectorySkill,
+)
+from wpo.models import Person
+
+# receivers return {section name: list of records} for `person`
+personal_data = Signal()
+# receivers anonymise their records of `person` and return {what: how many}
+anonymising = Signal()
+
+REMOVED = "—"
+ANONYMOUS = "Geanonimiseerd"
+CONVERSATION_TEXTS = [
+    "participant_account",
+    "trainer_observations",
+    "positive_feedback",
+    "agreements",
+]
+
+
+def _day(value):
+    return value.isoformat() if value else None
+
+
+def _name(person):
+    return person.full_name if person else None
+
+
+def export(person: Person) -> dict:
+    """Everything about `person`, in plain terms, earlier versions of texts included."""
+    trajectories = (
+        Trajectory.objects.filter(participant=person)
+        .select_related("department", "trainer", "coach")
+        .order_by("agreed_start")
+    )
+    data = {
+        "person": {
+            "first_name": person.first_name,
+            "infix": person.infix,
+            "last_name": person.last_name,
+            "employee_number": person.employee_number,
+            "department": str(person.department),
+        },
+        "registrations": [
+            {
+                "registered_on": _day(row.registered_on),
+                "department": str(row.department),
+                "wish": row.wish,
+                "withdrawn_on": _day(row.withdrawn_on),
+            }
+            for row in Interest.objects.filter(person=person).select_related("department")
+        ],
+        "trajectories": [_trajectory(trajectory) for trajectory in trajectories],
+    }
+    for _receiver, section in personal_data.send(sender=Person, person=person):
+        data.update(section)
+    return data
+
+
+def _trajectory(trajectory) -> dict:
+    skills = TrajectorySkill.objects.filter(trajectory=trajectory).select_related(
+        "skill", "assessed_by", "second_assessor"
+    )
+    progress = AssignmentProgress.objects.filter(
+        trajectory_skill__trajectory=trajectory
+    ).select_related("assignment__skill")
+    conversations = GuidanceConversation.objects.filter(trajectory=trajectory)
+    return {
+        "trajectory": {
+            "department": str(trajectory.department),
+            "workplace_trainer": _name(trajectory.trainer),
+            "coach": _name(trajectory.coach),
+            "agreed_start": _day(trajectory.agreed_start),
+            "agreed_end": _day(trajectory.agreed_end),
+            "phase": trajectory.get_phase_display(),
+            "closed_on": _day(trajectory.closed_on),
+            "stopped_on": _day(trajectory.stopped_on),
+            "stop_reason": trajectory.stop_reason,
+        },
+        "skills": [
+            {
+                "skill": row.skill.name,
+                "target_level": row.target_level,
+                "level_reached": row.achieved_level or None,
+                "assessed_on": _day(row.assessed_on),
+                "assessed_by": _name(row.assessed_by),
+                "second_assessor": _name(row.second_assessor),
+            }
+            for row in skills
+        ],
+        "assignments": [
+            {
+                "skill": row.assignment.skill.name,
+                "assignment": row.assignment.title,
+                "level": row.assignment.level,
+                "status": row.get_status_display(),
+                "introduced_on": _day(row.introduced_on),
+                "get_started_on": _day(row.get_started_on),
+                "look_back_done_on": _day(row.look_back_done_on),
+                "passed_on": _day(row.passed_on),
+                "stopped_on": _day(row.stopped_on),
+            }
+            for row in progress
+        ],
+        "conversations": [
+            {
+                "planned_at": row.planned_at.isoformat() if row.planned_at else None,
+                "held_at": row.held_at.isoformat() if row.held_at else None,
+                **{name: getattr(row, name) for name in CONVERSATION_TEXTS},
+                "outcome": row.get_outcome_display(),
+                "confirmed_with_initials": row.participant_initials,
+            }
+            for row in conversations
+        ],
+        "earlier_versions_of_conversations": _earlier_versions(trajectory),
+        "floor_notes": [
+            {"written_at": row.written_at.isoformat(), "text": row.text}
+            for row in FloorNote.objects.filter(trajectory=trajectory)
+        ],
+        "pauses": [
+            {
+                "from": _day(row.starts_on),
+                "until": _day(row.resumed_on or row.resume_on),
+                "reason": row.reason,
+            }
+            for row in Pause.objects.filter(trajectory=trajectory)
+        ],
+    }
+
+
+LABELS = {
+    "person": _("Person"),
+    "registrations": _("Registrations"),
+    "trajectories": _("WPO trajectory"),
+    "trajectory": _("WPO trajectory"),
+    "skills": _("Skills"),
+    "assignments": _("Assignments"),
+    "conversations": _("Guidance conversations"),
+    "earlier_versions_of_conversations": _("Earlier versions of conversations"),
+    "floor_notes": _("Floor notes"),
+    "pauses": _("Pauses"),
+    "certificates": _("Certificates"),
+    "first_name": _("first name"),
+    "infix": _("infix"),
+    "last_name": _("last name"),
+    "employee_number": _("employee number"),
+    "department": _("department"),
+    "registered_on": _("registered on"),
+    "wish": _("what the employee would like to learn"),
+    "withdrawn_on": _("withdrawn on"),
+    "workplace_trainer": _("workplace trainer"),
+    "coach": _("coach"),
+    "agreed_start": _("agreed start"),
+    "agreed_end": _("agreed end"),
+    "phase": _("phase"),
+    "closed_on": _("closed on"),
+    "stopped_on": _("stopped on"),
+    "stop_reason": _("reason for stopping"),
+    "skill": _("skill"),
+    "target_level": _("target level"),
+    "level_reached": _("level reached"),
+    "assessed_on": _("assessed on"),
+    "assessed_by": _("assessed by"),
+    "second_assessor": _("second assessor"),
+    "assignment": _("assignment"),
+    "level": _("level"),
+    "status": _("status"),
+    "introduced_on": _("introduced on"),
+    "get_started_on": _("get-started task on"),
+    "look_back_done_on": _("look-back done on"),
+    "passed_on": _("passed on"),
+    "planned_at": _("planned for"),
+    "held_at": _("held on"),
+    "changed_at": _("changed at"),
+    "participant_account": _("what the participant did and learned"),
+    "trainer_observations": _("what the trainer saw"),
+    "positive_feedback": _("positive feedback"),
+    "agreements": _("agreements"),
+    "outcome": _("outcome"),
+    "confirmed_with_initials": _("participant's initials"),
+    "written_at": _("written at"),
+    "text": _("note"),
+    "from": _("paused from"),
+    "until": _("until"),
+    "reason": _("reason"),
+    "name_on_certificate": _("name on the certificate"),
+    "issued_on": _("issued on"),
+    "verification_code": _("verification code"),
+    "revoked": _("revoked"),
+}
+
+
+def _shown(value):
+    if isinstance(value, list):  # a certificate's skills and levels
+        return "; ".join(" ".join(str(part) for part in item.values()) for item in value)
+    return value
+
+
+def _records(rows) -> list[list[tuple[str, object]]]:
+    rows = rows if isinstance(rows, list) else [rows]
+    return [[(LABELS.get(key, key), _shown(value)) for key, value in row.items()] for row in rows]
+
+
+def readable(data: dict) -> list[tuple[str, list]]:
+    """The export as (title, records) sections with Dutch labels, for the page to print."""
+    sections = []
+    for key, rows in data.items():
+        if key == "trajectories":
+            for trajectory in rows:
+                sections += [
+                    (LABELS.get(part, part), _records(records))
+                    for part, records in trajectory.items()
+                    if records
+                ]
+        elif rows:
+            sections.append((LABELS.get(key, key), _records(rows)))
+    return sections
+
+
+def _earlier_versions(trajectory) -> list[dict]:
+    """What conversations said before they were corrected (the newest version is the record
+    itself)."""
+    versions = GuidanceConversation.history.filter(trajectory_id=trajectory.pk).order_by(
+        "id", "-history_date"
+    )
+    newest_seen, earlier = set(), []
+    for version in versions:
+        if version.id in newest_seen:
+            earlier.append(
+                {
+                    "changed_at": version.history_date.isoformat(),
+                    **{name: getattr(version, name) for name in CONVERSATION_TEXTS},
+                }
+            )
+        newest_seen.add(version.id)
+    return earlier
+
+
+def retention_start(today: datetime.date | None = None) -> datetime.date:
+    """Trajectories that ended before this date are past their retention period."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=round(365.25 * settings.WPO_RETENTION_YEARS))
+
+
+def due_for_anonymising(today: datetime.date | None = None):
+    """Participants whose every trajectory closed or stopped before the retention period, with
+    no registration waiting, not anonymised yet."""
+    before = retention_start(today)
+    open_or_recent = Trajectory.objects.filter(
+        Q(closed_on__isnull=True, stopped_on__isnull=True)
+        | Q(closed_on__gte=before)
+        | Q(stopped_on__gte=before)
+    )
+    return (
+        Person.objects.filter(user__isnull=True, anonymised_on__isnull=True)
+        .filter(pk__in=Trajectory.objects.values("participant"))
+        .exclude(pk__in=open_or_recent.values("participant"))
+        .exclude(pk__in=Interest.objects.waiting().values("person"))
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def anonymise(person: Person, *, dry_run: bool = False) -> dict:
+    """Remove what identifies `person` and what was written about them; keep the numbers
+    (dates, levels, phases) that the organisation's figures are made of. Earlier versions go
+    too. With `dry_run`, count what would change and change nothing."""
+    trajectories = Trajectory.objects.filter(participant=person)
+    conversations = GuidanceConversation.objects.filter(trajectory__in=trajectories)
+    notes = FloorNote.objects.filter(trajectory__in=trajectories)
+    pauses = Pause.objects.filter(trajectory__in=trajectories)
+    interests = Interest.objects.filter(person=person)
+    counts = {
+        "trajectories": trajectories.update(
+            stop_reason=Case(When(stop_reason="", then=Value("")), default=Value(REMOVED))
+        ),
+        "conversations": conversations.update(
+            **dict.fromkeys(CONVERSATION_TEXTS, ""),
+            participant_initials=Case(
+                When(participant_initials="", then=Value("")), default=Value(REMOVED)
+            ),
+        ),
+        "floor notes": notes.update(text=REMOVED),
+        "pauses": pauses.update(reason=REMOVED),
+        "registrations": interests.update(wish=""),
+    }
+    skills = TrajectorySkill.objects.filter(trajectory__in=trajectories)
+    progress = AssignmentProgress.objects.filter(trajectory_skill__in=skills)
+    for model, rows in [
+        (Trajectory, trajectories),
+        (TrajectorySkill, skills),
+        (AssignmentProgress, progress),
+        (GuidanceConversation, conversations),
+        (FloorNote, notes),
+        (Pause, pauses),
+        (Interest, interests),
+    ]:
+        model.history.filter(id__in=rows.values("pk")).delete()
+    for _receiver, more in anonymising.send(sender=Person, person=person):
+        counts.update(more)
+    person.first_name, person.infix, person.last_name = ANONYMOUS, "", f"#{person.pk}"
+    person.employee_number = ""
+    person.anonymised_on = timezone.localdate()
+    person.save(
+        update_fields=["first_name", "infix", "last_name", "employee_number", "anonymised_on"]
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+    return counts
