@@ -10,6 +10,6 @@ class WpoConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from wpo import audit  # noqa: F401  (its receivers log logins)
-        from wpo.middleware import start_activity_clock
+        from wpo.middleware import at_login
 
-        user_logged_in.connect(start_activity_clock)
+        user_logged_in.connect(at_login)

@@ -2,10 +2,15 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import user_has_device
+
+from wpo import access
+from wpo.models import Role
 
 
 class LanguageMiddleware:
@@ -68,7 +73,50 @@ class InactivityMiddleware:
         return self.get_response(request)
 
 
-def start_activity_clock(sender, request, user, **kwargs):
-    """At login the session is new and written anyway: start the inactivity clock with it."""
+def at_login(sender, request, user, **kwargs):
+    """At login the session is new and written anyway: start the inactivity clock, and note
+    whether this login needs the second step, so no page has to ask again."""
     if request is not None and hasattr(request, "session"):
         request.session["renewed_at"] = int(time.time())
+        request.session["second_factor"] = TwoFactorMiddleware.needed_for(user)
+
+
+class TwoFactorMiddleware:
+    """Who has an authenticator app linked gives its code after the password, once per login;
+    with WPO_REQUIRE_2FA, coaches, the project manager and administrators must link one."""
+
+    # pages that work without the second step: logging in and out, the step itself, and what
+    # needs no login at all
+    OPEN = {"login", "logout", "two_factor", "health", "set_language", "certificates:verify"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and not request.user.is_verified()
+            and not self._open(request.path_info)
+            and self._needed(request)
+        ):
+            return redirect(f"{resolve_url('two_factor')}?{urlencode({'next': request.path})}")
+        return self.get_response(request)
+
+    def _open(self, path) -> bool:
+        try:
+            return resolve(path).view_name in self.OPEN
+        except Resolver404:
+            return True  # the 404 page
+
+    @staticmethod
+    def needed_for(user) -> bool:
+        required = settings.WPO_REQUIRE_2FA and (
+            user.is_superuser or access.has_role(user, Role.COACH, Role.PROJECT_MANAGER)
+        )
+        return required or user_has_device(user)
+
+    def _needed(self, request) -> bool:
+        """Decided at login (`at_login`) and kept in the session: no query on every page."""
+        if "second_factor" not in request.session:
+            request.session["second_factor"] = self.needed_for(request.user)
+        return request.session["second_factor"]

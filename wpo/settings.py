@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "template_partials",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "wpo",
     "assignments",
     "trajects",
@@ -51,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "wpo.middleware.TwoFactorMiddleware",
     "wpo.middleware.InactivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -125,6 +129,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "wpo.auth.locked_out"
 AXES_VERBOSE = False
+
+# Two-factor login with a code from an authenticator app (django-otp, TOTP). Anyone may turn it
+# on for themselves; with WPO_REQUIRE_2FA, coaches, the project manager and administrators must.
+WPO_REQUIRE_2FA = env_bool("WPO_REQUIRE_2FA", False)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -206,3 +214,4 @@ WPO_RETENTION_YEARS = env_int("WPO_RETENTION_YEARS", 2)
 # The organisation that runs the programme: shown in the header and on certificates.
 WPO_ORGANISATION_NAME = env_str("WPO_ORGANISATION_NAME", "Werkbedrijf De Linie")
 WPO_ORGANISATION_PLACE = env_str("WPO_ORGANISATION_PLACE", "Utrecht")
+OTP_TOTP_ISSUER = WPO_ORGANISATION_NAME

@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", views.two_factor, name="two_factor"),
     path("health/", views.health, name="health"),
     path("privacy/", views.privacy, name="privacy"),
     path("language/", set_language, name="set_language"),

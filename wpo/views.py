@@ -1,10 +1,19 @@
+from base64 import b32encode
+
+import segno
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wpo import access
 
@@ -36,3 +45,49 @@ def health(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def two_factor(request):
+    """The second step of logging in: the code from an authenticator app. Without a linked
+    app, this page links one (a QR code to scan, or the key to type), confirmed by a code."""
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    linking = device is None
+    if linking:
+        device, _created = TOTPDevice.objects.get_or_create(
+            user=request.user, confirmed=False, defaults={"name": "WPO"}
+        )
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
+            if linking:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                messages.success(request, _("Two-step login is on: from now on you give a code."))
+            otp_login(request, device)
+            request.session["second_factor"] = True
+            return redirect(_safe_next(request))
+        form.add_error("code", _("This code is not right. Type the code the app shows now."))
+    context = {"form": form, "linking": linking}
+    if linking:
+        context["qr"] = segno.make(device.config_url).svg_data_uri(scale=5)
+        key = b32encode(device.bin_key).decode()
+        context["key"] = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+    status = 422 if form.errors else 200
+    return render(request, "registration/two_factor.html", context, status=status)
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return resolve_url("home")

@@ -76,4 +76,7 @@ def log_in(page, username, password):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    # the form is boosted by htmx: wait for the answer, so the login cookie is set before the
+    # test goes on
+    with page.expect_response(lambda response: response.request.method == "POST"):
+        page.click("button[type=submit]")

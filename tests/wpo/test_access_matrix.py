@@ -60,6 +60,7 @@ MATRIX = {
     "logout": ("post", lambda w: {}, everyone(LOGIN)),
     "health": ("get", lambda w: {}, everyone(OK)),
     "privacy": ("get", lambda w: {}, logged_in(OK)),
+    "two_factor": ("form", lambda w: {}, logged_in(OK)),
     "set_language": ("post", lambda w: {}, everyone(REDIRECT)),
     "assignments:catalogue": ("get", lambda w: {}, logged_in(OK)),
     "certificates:verify": (

@@ -1,0 +1,104 @@
+"""Two-step login: a code from an authenticator app after the password, for whoever linked one,
+and for coaches, the project manager and administrators when the organisation requires it."""
+
+import pytest
+from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.factories import PASSWORD
+
+
+def code_for(device):
+    return str(TOTP(device.bin_key, device.step, device.t0, device.digits).token()).zfill(6)
+
+
+def log_in(client, person):
+    client.post(reverse("login"), {"username": person.user.username, "password": PASSWORD})
+
+
+@pytest.fixture
+def linked_coach(world):
+    TOTPDevice.objects.create(user=world.coach.user, name="WPO", confirmed=True)
+    return world.coach
+
+
+def test_after_the_password_a_linked_app_asks_for_its_code(client, linked_coach):
+    log_in(client, linked_coach)
+
+    response = client.get(reverse("trajects:coach_home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor"))
+
+
+def test_the_right_code_lets_the_coach_in(client, linked_coach):
+    log_in(client, linked_coach)
+    device = TOTPDevice.objects.get(user=linked_coach.user)
+
+    response = client.post(
+        f"{reverse('two_factor')}?next={reverse('trajects:coach_home')}",
+        {"code": code_for(device)},
+    )
+
+    assert response["Location"] == reverse("trajects:coach_home")
+    assert client.get(reverse("trajects:coach_home")).status_code == 200
+
+
+def test_a_wrong_code_says_so_in_dutch(client, linked_coach):
+    log_in(client, linked_coach)
+
+    response = client.post(reverse("two_factor"), {"code": "000000"})
+
+    assert response.status_code == 422
+    assert "Deze code klopt niet" in response.content.decode()
+    assert client.get(reverse("trajects:coach_home")).status_code == 302
+
+
+def test_a_next_page_elsewhere_is_not_followed(client, linked_coach):
+    log_in(client, linked_coach)
+    device = TOTPDevice.objects.get(user=linked_coach.user)
+
+    response = client.post(
+        f"{reverse('two_factor')}?next=https://elders.example/", {"code": code_for(device)}
+    )
+
+    assert response["Location"] == reverse("home")
+
+
+def test_without_the_requirement_a_coach_without_an_app_just_logs_in(client, world):
+    log_in(client, world.coach)
+
+    assert client.get(reverse("trajects:coach_home")).status_code == 200
+
+
+def test_when_required_a_coach_links_an_app_first(client, world, settings):
+    settings.WPO_REQUIRE_2FA = True
+    log_in(client, world.coach)
+
+    sent = client.get(reverse("trajects:coach_home"))
+    page = client.get(reverse("two_factor")).content.decode()
+    device = TOTPDevice.objects.get(user=world.coach.user, confirmed=False)
+    linked = client.post(reverse("two_factor"), {"code": code_for(device)})
+
+    assert sent["Location"].startswith(reverse("two_factor"))
+    assert 'src="data:image/svg+xml' in page
+    assert linked.status_code == 302
+    assert TOTPDevice.objects.get(user=world.coach.user).confirmed
+    assert client.get(reverse("trajects:coach_home")).status_code == 200
+
+
+def test_when_required_a_trainer_still_logs_in_with_a_password(client, world, settings):
+    settings.WPO_REQUIRE_2FA = True
+    log_in(client, world.trainer)
+
+    assert client.get(reverse("trajects:trainer_home")).status_code == 200
+
+
+def test_when_required_the_administrator_needs_the_code_for_the_admin(client, world, settings):
+    settings.WPO_REQUIRE_2FA = True
+    client.post(reverse("login"), {"username": world.admin.username, "password": PASSWORD})
+
+    response = client.get(reverse("admin:index"))
+
+    assert response["Location"].startswith(reverse("two_factor"))
