@@ -59,6 +59,7 @@ def endpoints(world):
         reverse("trajects:look_back", args=[progress.pk]),
         reverse("trajects:edit_conversation", args=[held.pk]),
         reverse("trajects:confirm_conversation", args=[held.pk]),
+        reverse("two_factor"),
     ]
 
 
