@@ -1,3 +1,4 @@
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -35,6 +36,19 @@ class World:
         if role == "admin":
             return self.admin
         return getattr(self, role).user
+
+
+@pytest.fixture
+def weasyprint():
+    """WeasyPrint, or a skip with what to install (a failure under CI, which installs it)."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        message = f"WeasyPrint cannot load ({error}): apt-get install libpangoft2-1.0-0"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return weasyprint
 
 
 @pytest.fixture

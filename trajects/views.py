@@ -23,6 +23,7 @@ from trajects.models import (
 )
 from wpo import access, audit
 from wpo.models import AuditAction, Department, Person, Role
+from wpo.pdf import render_pdf
 
 DETAIL = "trajects/trajectory_detail.html"
 INVALID = 422  # htmx is configured to swap it, so the form comes back with its messages
@@ -255,12 +256,20 @@ def personal_data(request, pk):
         raise PermissionDenied
     data = privacy.export(person)
     audit.record(AuditAction.EXPORT, user=request.user, obj=person)
+    filename = f"personal-data-{person.pk}"
     if request.GET.get("format") == "json":
-        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-        response["Content-Disposition"] = f'attachment; filename="personal-data-{person.pk}.json"'
-        return response
+        content = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        return _attachment(content, f"{filename}.json")
     context = {"person": person, "sections": privacy.readable(data)}
+    if request.GET.get("format") == "pdf":
+        pdf = render_pdf("trajects/personal_data_pdf.html", context, request)
+        return _attachment(HttpResponse(pdf, content_type="application/pdf"), f"{filename}.pdf")
     return render(request, "trajects/personal_data.html", context)
+
+
+def _attachment(response, filename):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @require_GET

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from certificates.models import Certificate
 from tests.factories import (
@@ -165,3 +166,17 @@ def test_the_retention_period_is_a_setting(world, settings, years):
     trajectory = ended(world, YEARS_AGO_3)
 
     assert (trajectory.participant in privacy.due_for_anonymising()) == (years < 3)
+
+
+def test_the_export_as_pdf_holds_the_participant_and_what_was_written(client, world, weasyprint):
+    FloorNoteFactory(trajectory=world.trajectory, text="Vroeg zelf om uitleg.")
+    client.force_login(world.coach.user)
+    person = world.trajectory.participant
+
+    response = client.get(reverse("trajects:personal_data", args=[person.pk]), {"format": "pdf"})
+
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert person.full_name in text
+    assert "Vroeg zelf om uitleg." in text
+    assert "Werkvloernotities" in text

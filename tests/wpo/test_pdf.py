@@ -1,0 +1,68 @@
+"""PDFs are made without the network: fonts and styles come from the project's static files,
+and a template that points elsewhere makes no request."""
+
+import io
+import socket
+
+import pytest
+from pypdf import PdfReader
+
+from wpo.pdf import BASE_URL, html_to_pdf, static_file
+
+pytestmark = pytest.mark.usefixtures("weasyprint")
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("no network while rendering")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
+
+
+def test_a_template_pointing_at_another_host_makes_no_request(no_network):
+    html = """<html><head>
+      <link rel="stylesheet" href="https://cdn.example.com/style.css">
+      <link rel="stylesheet" href="/static/css/pdf.css">
+    </head><body>
+      <img src="http://tracker.example.com/pixel.png">
+      <p style="background: url(https://example.com/x.png)">Alleen van hier.</p>
+    </body></html>"""
+
+    pdf = html_to_pdf(html)
+
+    assert "Alleen van hier." in text_of(pdf)
+    assert no_network == []
+
+
+def test_the_project_font_is_embedded():
+    pdf = html_to_pdf('<link rel="stylesheet" href="/static/css/pdf.css"><p>Werkplekopleiden</p>')
+
+    fonts = {
+        font["/BaseFont"]
+        for page in PdfReader(io.BytesIO(pdf)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("Atkinson" in str(name) for name in fonts)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/static/css/pdf.css",
+        "http://wpo.invalid/static/css/pdf.css",
+        f"{BASE_URL}static/../../etc/passwd",
+        "file:///etc/passwd",
+    ],
+)
+def test_only_the_projects_own_static_files_are_served(url):
+    assert static_file(url) is None

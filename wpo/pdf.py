@@ -1,0 +1,65 @@
+"""PDFs from Django templates with WeasyPrint, rendered without the network: the URL fetcher
+serves the project's own static files (fonts, styles, images) and data: URIs, and refuses
+everything else, so a document can never call out to another host while it is made.
+
+WeasyPrint is imported when a PDF is made, not when the site starts: it is heavy, and a
+machine without its system libraries still serves every other page."""
+
+import mimetypes
+from functools import cache
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.template.loader import render_to_string
+
+BASE_URL = "https://wpo.invalid/"  # relative URLs in templates resolve under it
+
+
+class RefusedURL(ValueError):
+    pass
+
+
+def static_file(url: str) -> str | None:
+    """The file on disk behind a URL of this project's static files, or None."""
+    parsed = urlparse(url)
+    prefix = "/" + settings.STATIC_URL.lstrip("/")
+    if parsed.scheme not in ("", "https") or parsed.netloc not in ("", urlparse(BASE_URL).netloc):
+        return None
+    if not parsed.path.startswith(prefix):
+        return None
+    try:
+        return finders.find(parsed.path.removeprefix(prefix))
+    except SuspiciousFileOperation:  # ../ out of the static folders
+        return None
+
+
+@cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = static_file(url)
+            if path is None:
+                raise RefusedURL(f"not fetched while rendering a PDF: {url}")
+            with open(path, "rb") as file:
+                body = file.read()
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body, {"Content-Type": content_type})
+
+    return StaticOnly
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    fetcher = _fetcher_class()(allowed_protocols=["data", "https"])
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+
+
+def render_pdf(template: str, context: dict, request=None) -> bytes:
+    return html_to_pdf(render_to_string(template, context, request))
