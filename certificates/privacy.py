@@ -26,8 +26,9 @@ def certificates_in_export(sender, person, **kwargs):
 
 
 @receiver(privacy.anonymising)
-def certificates_keep_initials(sender, person, **kwargs):
-    certificates = Certificate.objects.filter(trajectory__participant=person)
+def certificates_keep_initials(sender, person, trajectory_ids, **kwargs):
+    certificates = Certificate.objects.filter(trajectory_id__in=trajectory_ids)
     initials = " ".join(f"{name[0]}." for name in (person.first_name, person.last_name) if name)
-    Certificate.history.filter(id__in=certificates.values("pk")).delete()
+    certificates.exclude(revoked_reason="").update(revoked_reason=privacy.REMOVED)
+    Certificate.history.filter(trajectory_id__in=trajectory_ids).delete()
     return {"certificates": certificates.update(participant_name=initials)}

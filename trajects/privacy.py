@@ -10,21 +10,25 @@ import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trajects.models import (
     AssignmentProgress,
+    Escalation,
     FloorNote,
     GuidanceConversation,
     Interest,
+    MeetingAttendance,
     Pause,
+    PhaseChange,
     Trajectory,
     TrajectorySkill,
 )
-from wpo.models import Person
+from wpo import audit
+from wpo.models import AuditAction, Membership, Person
 
 # receivers return {section name: list of records} for `person`
 personal_data = Signal()
@@ -68,10 +72,21 @@ def export(person: Person) -> dict:
             {
                 "registered_on": _day(row.registered_on),
                 "department": str(row.department),
+                "supervisor": _name(row.supervisor),
                 "wish": row.wish,
                 "withdrawn_on": _day(row.withdrawn_on),
             }
-            for row in Interest.objects.filter(person=person).select_related("department")
+            for row in Interest.objects.filter(person=person).select_related(
+                "department", "supervisor"
+            )
+        ],
+        "meetings": [
+            {
+                "meeting": row.meeting.get_kind_display(),
+                "date": row.meeting.scheduled_at.isoformat(),
+                "attended": row.attended,
+            }
+            for row in MeetingAttendance.objects.filter(person=person).select_related("meeting")
         ],
         "trajectories": [_trajectory(trajectory) for trajectory in trajectories],
     }
@@ -131,11 +146,35 @@ def _trajectory(trajectory) -> dict:
                 "held_at": row.held_at.isoformat() if row.held_at else None,
                 **{name: getattr(row, name) for name in CONVERSATION_TEXTS},
                 "outcome": row.get_outcome_display(),
+                "coach_present": row.coach_present,
+                "second_assessor": _name(row.second_assessor),
+                "next_planned_at": row.next_planned_at.isoformat() if row.next_planned_at else None,
                 "confirmed_with_initials": row.participant_initials,
+                "confirmed_at": (
+                    row.participant_confirmed_at.isoformat()
+                    if row.participant_confirmed_at
+                    else None
+                ),
             }
-            for row in conversations
+            for row in conversations.select_related("second_assessor")
         ],
-        "earlier_versions_of_conversations": _earlier_versions(trajectory),
+        "earlier_versions_of_conversations": _earlier_versions(
+            GuidanceConversation, trajectory, CONVERSATION_TEXTS
+        ),
+        "earlier_versions_of_notes": _earlier_versions(FloorNote, trajectory, ["text"]),
+        "phase_changes": [
+            {"phase": row.get_phase_display(), "date": _day(row.changed_on)}
+            for row in PhaseChange.objects.filter(trajectory=trajectory)
+        ],
+        "escalations": [
+            {
+                "raised_at": row.raised_at.isoformat(),
+                "subject": row.subject,
+                "description": row.description,
+                "answer": row.answer,
+            }
+            for row in Escalation.objects.filter(trajectory=trajectory)
+        ],
         "floor_notes": [
             {"written_at": row.written_at.isoformat(), "text": row.text}
             for row in FloorNote.objects.filter(trajectory=trajectory)
@@ -160,6 +199,21 @@ LABELS = {
     "assignments": _("Assignments"),
     "conversations": _("Guidance conversations"),
     "earlier_versions_of_conversations": _("Earlier versions of conversations"),
+    "earlier_versions_of_notes": _("Earlier versions of floor notes"),
+    "phase_changes": _("Phases"),
+    "escalations": _("Escalations"),
+    "meetings": _("Meetings"),
+    "meeting": _("meeting"),
+    "date": _("date"),
+    "attended": _("attended"),
+    "supervisor": _("supervisor"),
+    "coach_present": _("coach was there"),
+    "next_planned_at": _("next conversation"),
+    "confirmed_at": _("confirmed by the participant at"),
+    "raised_at": _("raised at"),
+    "subject": _("subject"),
+    "description": _("description"),
+    "answer": _("answer"),
     "floor_notes": _("Floor notes"),
     "pauses": _("Pauses"),
     "certificates": _("Certificates"),
@@ -240,19 +294,18 @@ def readable(data: dict) -> list[tuple[str, list]]:
     return sections
 
 
-def _earlier_versions(trajectory) -> list[dict]:
-    """What conversations said before they were corrected (the newest version is the record
-    itself)."""
-    versions = GuidanceConversation.history.filter(trajectory_id=trajectory.pk).order_by(
-        "id", "-history_date"
-    )
+def _earlier_versions(model, trajectory, fields) -> list[dict]:
+    """What rows said before they were corrected or removed: every version but the newest of
+    a row that still exists, and every version of a row removed since."""
+    existing = set(model.objects.filter(trajectory=trajectory).values_list("pk", flat=True))
+    versions = model.history.filter(trajectory_id=trajectory.pk).order_by("id", "-history_date")
     newest_seen, earlier = set(), []
     for version in versions:
-        if version.id in newest_seen:
+        if version.id in newest_seen or version.id not in existing:
             earlier.append(
                 {
                     "changed_at": version.history_date.isoformat(),
-                    **{name: getattr(version, name) for name in CONVERSATION_TEXTS},
+                    **{name: getattr(version, name) for name in fields},
                 }
             )
         newest_seen.add(version.id)
@@ -266,60 +319,81 @@ def retention_start(today: datetime.date | None = None) -> datetime.date:
 
 
 def due_for_anonymising(today: datetime.date | None = None):
-    """Participants whose every trajectory closed or stopped before the retention period, with
-    no registration waiting, not anonymised yet."""
+    """Participants past the retention period: every trajectory closed or stopped, and every
+    registration withdrawn, before it; nothing open or waiting. Staff (a login or a role) are
+    never among them."""
     before = retention_start(today)
     open_or_recent = Trajectory.objects.filter(
         Q(closed_on__isnull=True, stopped_on__isnull=True)
         | Q(closed_on__gte=before)
         | Q(stopped_on__gte=before)
     )
+    recent_registrations = Interest.objects.filter(
+        Q(withdrawn_on__isnull=True, trajectory__isnull=True) | Q(withdrawn_on__gte=before)
+    )
+    took_part = Q(pk__in=Trajectory.objects.values("participant")) | Q(
+        pk__in=Interest.objects.values("person")
+    )
     return (
-        Person.objects.filter(user__isnull=True, anonymised_on__isnull=True)
-        .filter(pk__in=Trajectory.objects.values("participant"))
+        Person.objects.filter(took_part, user__isnull=True, anonymised_on__isnull=True)
+        .exclude(pk__in=Membership.objects.values("person"))
         .exclude(pk__in=open_or_recent.values("participant"))
-        .exclude(pk__in=Interest.objects.waiting().values("person"))
+        .exclude(pk__in=recent_registrations.values("person"))
+        .exclude(pk__in=Interest.objects.waiting().exclude(supervisor=None).values("supervisor"))
         .order_by("pk")
     )
 
 
+def _clear(rows, **values) -> int:
+    """Overwrite fields of `rows` that hold something; how many rows held something."""
+    changed = 0
+    for name, value in values.items():
+        changed = max(changed, rows.exclude(**{name: ""}).update(**{name: value}))
+    return changed
+
+
 @transaction.atomic
-def anonymise(person: Person, *, dry_run: bool = False) -> dict:
-    """Remove what identifies `person` and what was written about them; keep the numbers
-    (dates, levels, phases) that the organisation's figures are made of. Earlier versions go
-    too. With `dry_run`, count what would change and change nothing."""
-    trajectories = Trajectory.objects.filter(participant=person)
-    conversations = GuidanceConversation.objects.filter(trajectory__in=trajectories)
-    notes = FloorNote.objects.filter(trajectory__in=trajectories)
-    pauses = Pause.objects.filter(trajectory__in=trajectories)
-    interests = Interest.objects.filter(person=person)
+def anonymise(person: Person, *, dry_run: bool = False, by=None) -> dict:
+    """Remove what identifies `person` and what was written about them, earlier versions
+    included; keep the numbers (dates, levels, phases) that the organisation's figures are
+    made of. With `dry_run`, count what would change and change nothing."""
+    trajectory_ids = list(
+        Trajectory.history.filter(participant_id=person.pk).values_list("id", flat=True)
+    ) + list(Trajectory.objects.filter(participant=person).values_list("pk", flat=True))
+    trajectories = Trajectory.objects.filter(pk__in=trajectory_ids)
+    of_them = {"trajectory_id__in": trajectory_ids}
     counts = {
-        "trajectories": trajectories.update(
-            stop_reason=Case(When(stop_reason="", then=Value("")), default=Value(REMOVED))
-        ),
-        "conversations": conversations.update(
+        "trajectories": _clear(trajectories, stop_reason=REMOVED),
+        "conversations": _clear(
+            GuidanceConversation.objects.filter(**of_them),
             **dict.fromkeys(CONVERSATION_TEXTS, ""),
-            participant_initials=Case(
-                When(participant_initials="", then=Value("")), default=Value(REMOVED)
-            ),
+            participant_initials=REMOVED,
         ),
-        "floor notes": notes.update(text=REMOVED),
-        "pauses": pauses.update(reason=REMOVED),
-        "registrations": interests.update(wish=""),
+        "floor notes": _clear(FloorNote.objects.filter(**of_them), text=REMOVED),
+        "pauses": _clear(Pause.objects.filter(**of_them), reason=REMOVED),
+        "escalations": _clear(
+            Escalation.objects.filter(**of_them),
+            subject=REMOVED,
+            description=REMOVED,
+            answer=REMOVED,
+        ),
+        "registrations": _clear(Interest.objects.filter(person=person), wish=""),
     }
-    skills = TrajectorySkill.objects.filter(trajectory__in=trajectories)
-    progress = AssignmentProgress.objects.filter(trajectory_skill__in=skills)
+    # every earlier version, of rows that still exist and of rows deleted since
+    skill_ids = TrajectorySkill.history.filter(**of_them).values("id")
     for model, rows in [
-        (Trajectory, trajectories),
-        (TrajectorySkill, skills),
-        (AssignmentProgress, progress),
-        (GuidanceConversation, conversations),
-        (FloorNote, notes),
-        (Pause, pauses),
-        (Interest, interests),
+        (Trajectory, {"id__in": trajectory_ids}),
+        (TrajectorySkill, of_them),
+        (AssignmentProgress, {"trajectory_skill_id__in": skill_ids}),
+        (GuidanceConversation, of_them),
+        (FloorNote, of_them),
+        (Pause, of_them),
+        (Interest, {"person_id": person.pk}),
     ]:
-        model.history.filter(id__in=rows.values("pk")).delete()
-    for _receiver, more in anonymising.send(sender=Person, person=person):
+        model.history.filter(**rows).delete()
+    for _receiver, more in anonymising.send(
+        sender=Person, person=person, trajectory_ids=trajectory_ids
+    ):
         counts.update(more)
     person.first_name, person.infix, person.last_name = ANONYMOUS, "", f"#{person.pk}"
     person.employee_number = ""
@@ -329,4 +403,6 @@ def anonymise(person: Person, *, dry_run: bool = False) -> dict:
     )
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        audit.record(AuditAction.ANONYMISE, user=by, obj=person)
     return counts

@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -244,6 +245,7 @@ def _detail(request, pk):
     return access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
 
 
+@never_cache
 @require_GET
 @login_required
 def personal_data(request, pk):
@@ -255,19 +257,22 @@ def personal_data(request, pk):
     if not access.may_handle_personal_data(request.user, person):
         raise PermissionDenied
     data = privacy.export(person)
-    audit.record(AuditAction.EXPORT, user=request.user, obj=person)
-    filename = f"personal-data-{person.pk}"
-    if request.GET.get("format") == "json":
-        content = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-        return _attachment(content, f"{filename}.json")
+    wanted = request.GET.get("format")
+    filename = f"personal-data-{person.pk}.{wanted}"
     context = {"person": person, "sections": privacy.readable(data)}
-    if request.GET.get("format") == "pdf":
-        pdf = render_pdf("trajects/personal_data_pdf.html", context, request)
-        return _attachment(HttpResponse(pdf, content_type="application/pdf"), f"{filename}.pdf")
-    return render(request, "trajects/personal_data.html", context)
-
-
-def _attachment(response, filename):
+    if wanted == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    elif wanted == "pdf":
+        try:
+            pdf = render_pdf("trajects/personal_data_pdf.html", context, request)
+        except OSError:  # WeasyPrint without its system libraries
+            messages.error(request, _("A PDF cannot be made on this server; print the page."))
+            return redirect("trajects:personal_data", pk=person.pk)
+        response = HttpResponse(pdf, content_type="application/pdf")
+    else:
+        audit.record(AuditAction.EXPORT, user=request.user, obj=person)
+        return render(request, "trajects/personal_data.html", context)
+    audit.record(AuditAction.DOWNLOAD, user=request.user, obj=person)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -283,6 +288,7 @@ def trajectory_detail(request, pk):
     return render(request, DETAIL, context)
 
 
+@never_cache
 @require_GET
 @login_required
 def trajectory_history(request, pk):

@@ -160,9 +160,12 @@ def person_q(user, prefix: str = "") -> Q:
 
 
 def may_handle_personal_data(user, person) -> bool:
-    """A data subject access request is answered by the coach of the person's department or by
-    the project manager, not by the trainer on the floor."""
+    """A participant's data subject access request is answered by the coach of their
+    department or by the project manager, not by the trainer on the floor. Staff (people with a
+    login) ask the administrator."""
     scope = scope_of(user)
+    if person.user_id is not None:
+        return False
     return scope.is_project_manager or person.department_id in scope.coach_of
 
 

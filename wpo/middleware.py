@@ -2,6 +2,8 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -52,7 +54,7 @@ class HtmxLoginMiddleware:
         if not response["Location"].startswith(login):
             return response
         back = htmx.current_url_abs_path or "/"
-        return HttpResponseClientRedirect(f"{login}?{urlencode({'next': back})}")
+        return HttpResponseClientRedirect(f"{login}?{_next(back)}")
 
 
 class InactivityMiddleware:
@@ -68,8 +70,16 @@ class InactivityMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = int(time.time())
+            if (
+                now - request.session.get("logged_in_at", now)
+                > settings.WPO_SESSION_MAX_HOURS * 3600
+            ):
+                logout(request)  # however busy: log in again at least this often
+                return redirect_to_login(request.get_full_path())
             if now - request.session.get("renewed_at", 0) > self.RENEW_AFTER:
                 request.session["renewed_at"] = now  # a change: the session and cookie renew
+                if request.session.get("second_factor") is False:
+                    del request.session["second_factor"]
         return self.get_response(request)
 
 
@@ -77,7 +87,7 @@ def at_login(sender, request, user, **kwargs):
     """At login the session is new and written anyway: start the inactivity clock, and note
     whether this login needs the second step, so no page has to ask again."""
     if request is not None and hasattr(request, "session"):
-        request.session["renewed_at"] = int(time.time())
+        request.session["renewed_at"] = request.session["logged_in_at"] = int(time.time())
         request.session["second_factor"] = TwoFactorMiddleware.needed_for(user)
 
 
@@ -99,7 +109,11 @@ class TwoFactorMiddleware:
             and not self._open(request.path_info)
             and self._needed(request)
         ):
-            return redirect(f"{resolve_url('two_factor')}?{urlencode({'next': request.path})}")
+            htmx = getattr(request, "htmx", None)
+            if htmx and not htmx.boosted:  # a part of a page: send the whole page
+                back = htmx.current_url_abs_path or "/"
+                return HttpResponseClientRedirect(f"{resolve_url('two_factor')}?{_next(back)}")
+            return redirect(f"{resolve_url('two_factor')}?{_next(request.get_full_path())}")
         return self.get_response(request)
 
     def _open(self, path) -> bool:
@@ -116,7 +130,12 @@ class TwoFactorMiddleware:
         return required or user_has_device(user)
 
     def _needed(self, request) -> bool:
-        """Decided at login (`at_login`) and kept in the session: no query on every page."""
+        """Decided at login (`at_login`) and kept in the session: no query on every page. A
+        "no" is asked again when the session renews (a new role, a linked app, the setting)."""
         if "second_factor" not in request.session:
             request.session["second_factor"] = self.needed_for(request.user)
         return request.session["second_factor"]
+
+
+def _next(path: str) -> str:
+    return urlencode({"next": path})

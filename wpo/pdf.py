@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 
@@ -29,10 +30,16 @@ def static_file(url: str) -> str | None:
         return None
     if not parsed.path.startswith(prefix):
         return None
+    name = parsed.path.removeprefix(prefix)
     try:
-        return finders.find(parsed.path.removeprefix(prefix))
-    except SuspiciousFileOperation:  # ../ out of the static folders
+        # in development the source folders; in production the collected files, whose
+        # names carry a hash (pdf.3f2a….css) that only the storage knows
+        found = finders.find(name)
+        if found is None and staticfiles_storage.exists(name):
+            found = staticfiles_storage.path(name)
+    except (SuspiciousFileOperation, NotImplementedError):  # ../ out of the folders
         return None
+    return found
 
 
 @cache

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "wpo.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "wpo.middleware.HtmxLoginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -58,8 +60,6 @@ MIDDLEWARE = [
     "wpo.middleware.InactivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "wpo.middleware.HtmxLoginMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # last, as django-axes asks: it turns a locked-out login into the lockout page
     "axes.middleware.AxesMiddleware",
@@ -127,6 +127,8 @@ AXES_FAILURE_LIMIT = env_int("WPO_LOGIN_ATTEMPTS", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("WPO_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# the audit log (wpo.audit) records logins by id; axes' own log would keep names and addresses
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "wpo.auth.locked_out"
 AXES_VERBOSE = False
 
@@ -141,6 +143,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Shop-floor phones are shared and left lying around: a login ends after this many hours
 # without activity (wpo.middleware.InactivityMiddleware renews it while the user works).
 SESSION_COOKIE_AGE = env_int("WPO_SESSION_HOURS", 8) * 3600
+# ... and after this many hours in all, however active
+WPO_SESSION_MAX_HOURS = env_int("WPO_SESSION_MAX_HOURS", 7 * 24)
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -194,6 +198,9 @@ if not DEBUG:
     # when clients can reach the app directly, or they could claim https themselves.
     if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # the visitor's address for login throttling is the one the proxy saw, not the proxy's
+        AXES_IPWARE_PROXY_COUNT = 1
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
@@ -49,12 +50,16 @@ def health(request):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code from the app"),
+        label=gettext_lazy("Code from the app"),
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
 
 
+LINKING = "linking_device"
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
 def two_factor(request):
@@ -63,16 +68,16 @@ def two_factor(request):
     device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
     linking = device is None
     if linking:
-        device, _created = TOTPDevice.objects.get_or_create(
-            user=request.user, confirmed=False, defaults={"name": "WPO"}
-        )
+        device = _device_being_linked(request)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             if linking:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                request.session.pop(LINKING, None)
                 messages.success(request, _("Two-step login is on: from now on you give a code."))
+            request.session.cycle_key()  # a new session id for the verified login
             otp_login(request, device)
             request.session["second_factor"] = True
             return redirect(_safe_next(request))
@@ -86,8 +91,24 @@ def two_factor(request):
     return render(request, "registration/two_factor.html", context, status=status)
 
 
+def _device_being_linked(request) -> TOTPDevice:
+    """A fresh secret for every linking that is started (a GET), kept for this session only:
+    a key someone else saw on this page once is worthless by the time the owner links."""
+    unconfirmed = TOTPDevice.objects.filter(user=request.user, confirmed=False)
+    if request.method == "POST":
+        device = unconfirmed.filter(pk=request.session.get(LINKING)).first()
+        if device:
+            return device
+    unconfirmed.delete()
+    device = TOTPDevice.objects.create(user=request.user, name="WPO", confirmed=False)
+    request.session[LINKING] = device.pk
+    return device
+
+
 def _safe_next(request) -> str:
     target = request.GET.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return resolve_url("home")

@@ -14,12 +14,15 @@ from pypdf import PdfReader
 from certificates.models import Certificate
 from tests.factories import (
     CertificateFactory,
+    EscalationFactory,
     FloorNoteFactory,
+    GuidanceConversationFactory,
     InterestFactory,
+    PhaseChangeFactory,
     TrajectoryFactory,
 )
 from trajects import privacy, services
-from trajects.models import FloorNote, GuidanceConversation, Trajectory
+from trajects.models import Escalation, FloorNote, GuidanceConversation, Trajectory
 from wpo.models import AuditAction, AuditEvent, Person
 
 YEARS_AGO_3 = timezone.localdate() - datetime.timedelta(days=3 * 366)
@@ -77,7 +80,7 @@ def test_the_coach_downloads_the_export_and_the_audit_log_says_so(client, world)
 
     assert response["Content-Disposition"].startswith("attachment;")
     assert json.loads(response.content)["person"]["first_name"] == person.first_name
-    event = AuditEvent.objects.get(action=AuditAction.EXPORT)
+    event = AuditEvent.objects.get(action=AuditAction.DOWNLOAD)
     assert (event.user, event.object_id) == (world.coach.user, str(person.pk))
 
 
@@ -180,3 +183,66 @@ def test_the_export_as_pdf_holds_the_participant_and_what_was_written(client, wo
     assert person.full_name in text
     assert "Vroeg zelf om uitleg." in text
     assert "Werkvloernotities" in text
+
+
+def test_anonymising_reaches_escalations_revocations_and_deleted_rows(world):
+    trajectory = ended(world, YEARS_AGO_3)
+    name = trajectory.participant.full_name
+    EscalationFactory(
+        trajectory=trajectory,
+        department=world.department,
+        raised_by=world.coach,
+        subject=f"{name} komt niet",
+        description=f"{name} is vaak afwezig.",
+    )
+    Certificate.objects.filter(trajectory=trajectory).update(
+        revoked_at=timezone.now(), revoked_reason=f"Fout in de naam {name}"
+    )
+    planned = GuidanceConversationFactory(trajectory=trajectory)
+    GuidanceConversation.objects.filter(pk=planned.pk).update(agreements=f"{name} oefent")
+    GuidanceConversation.objects.get(pk=planned.pk).delete()  # called off, while it ran
+
+    call_command("anonymise", stdout=io.StringIO())
+
+    assert name not in " ".join(Escalation.objects.values_list("subject", "description")[0])
+    assert Certificate.objects.get(trajectory=trajectory).revoked_reason == privacy.REMOVED
+    assert not GuidanceConversation.history.filter(id=planned.pk).exists()
+
+
+def test_someone_who_only_registered_is_anonymised_after_the_withdrawal(world):
+    old = InterestFactory(person__department=world.department, withdrawn_on=YEARS_AGO_3)
+    recent = InterestFactory(person__department=world.department, withdrawn_on=timezone.localdate())
+
+    due = set(privacy.due_for_anonymising())
+
+    assert old.person in due and recent.person not in due
+
+
+def test_staff_are_never_anonymised(world):
+    ended(world, YEARS_AGO_3, participant=world.trainer)
+
+    assert world.trainer not in privacy.due_for_anonymising()
+
+
+def test_the_export_holds_phases_and_escalations(world):
+    PhaseChangeFactory(trajectory=world.trajectory, phase=2)
+    EscalationFactory(
+        trajectory=world.trajectory,
+        department=world.department,
+        raised_by=world.coach,
+        subject="Te weinig tijd",
+    )
+
+    data = privacy.export(world.trajectory.participant)
+
+    trajectory = data["trajectories"][0]
+    assert trajectory["escalations"][0]["subject"] == "Te weinig tijd"
+    assert trajectory["phase_changes"][0]["phase"] == "Leer/werkperiode"
+
+
+def test_a_coach_does_not_export_a_colleagues_data(client, world):
+    client.force_login(world.coach.user)
+
+    response = client.get(reverse("trajects:personal_data", args=[world.trainer.pk]))
+
+    assert response.status_code == 403

@@ -66,3 +66,20 @@ def test_the_project_font_is_embedded():
 )
 def test_only_the_projects_own_static_files_are_served(url):
     assert static_file(url) is None
+
+
+def test_collected_static_files_with_hashed_names_are_served(settings, tmp_path):
+    """In production {% static %} names pdf.<hash>.css in STATIC_ROOT."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--no-input", verbosity=0)
+    hashed = staticfiles_storage.url("css/pdf.css")
+
+    assert ".css" in hashed and hashed != "/static/css/pdf.css"
+    assert static_file(f"{BASE_URL.rstrip('/')}{hashed}").startswith(str(tmp_path))

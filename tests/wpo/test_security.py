@@ -110,3 +110,15 @@ def test_the_privacy_page_says_how_long_data_is_kept(client, world, settings):
     page = client.get(reverse("privacy")).content.decode()
 
     assert "3 jaar na het afsluiten" in page
+
+
+def test_a_login_ends_after_the_longest_session_however_active(client, world, settings):
+    client.force_login(world.trainer.user)
+    session = client.session
+    session["logged_in_at"] = int(time.time()) - settings.WPO_SESSION_MAX_HOURS * 3600 - 1
+    session.save()
+
+    response = client.get(reverse("trajects:trainer_home"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

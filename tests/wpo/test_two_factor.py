@@ -102,3 +102,26 @@ def test_when_required_the_administrator_needs_the_code_for_the_admin(client, wo
     response = client.get(reverse("admin:index"))
 
     assert response["Location"].startswith(reverse("two_factor"))
+
+
+def test_each_linking_shows_a_new_key(client, world):
+    log_in(client, world.trainer)
+
+    first = client.get(reverse("two_factor")).context["key"]
+    second = client.get(reverse("two_factor")).context["key"]
+
+    assert first != second
+    assert TOTPDevice.objects.filter(user=world.trainer.user).count() == 1
+
+
+def test_a_part_of_a_page_asked_for_before_the_code_sends_the_page_to_the_code(
+    client, linked_coach
+):
+    log_in(client, linked_coach)
+    page = reverse("trajects:coach_home")
+
+    response = client.get(
+        page, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{page}"
+    )
+
+    assert response["HX-Redirect"].startswith(reverse("two_factor"))

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from trajects import privacy
-from wpo import audit
-from wpo.models import AuditAction
 
 
 class Command(BaseCommand):
@@ -20,8 +18,6 @@ class Command(BaseCommand):
         people = list(privacy.due_for_anonymising())
         for person in people:
             counts = privacy.anonymise(person, dry_run=dry_run)
-            if not dry_run:
-                audit.record(AuditAction.ANONYMISE, obj=person)
             # ids only: this output may end up in a log
             details = ", ".join(f"{count} {what}" for what, count in counts.items())
             self.stdout.write(f"participant #{person.pk}: {details}")
