@@ -45,7 +45,7 @@ CONVERSATION_TEXTS = [
 ]
 
 
-def _day(value):
+def _iso(value):
     return value.isoformat() if value else None
 
 
@@ -70,11 +70,11 @@ def export(person: Person) -> dict:
         },
         "registrations": [
             {
-                "registered_on": _day(row.registered_on),
+                "registered_on": _iso(row.registered_on),
                 "department": str(row.department),
                 "supervisor": _name(row.supervisor),
                 "wish": row.wish,
-                "withdrawn_on": _day(row.withdrawn_on),
+                "withdrawn_on": _iso(row.withdrawn_on),
             }
             for row in Interest.objects.filter(person=person).select_related(
                 "department", "supervisor"
@@ -108,11 +108,11 @@ def _trajectory(trajectory) -> dict:
             "department": str(trajectory.department),
             "workplace_trainer": _name(trajectory.trainer),
             "coach": _name(trajectory.coach),
-            "agreed_start": _day(trajectory.agreed_start),
-            "agreed_end": _day(trajectory.agreed_end),
+            "agreed_start": _iso(trajectory.agreed_start),
+            "agreed_end": _iso(trajectory.agreed_end),
             "phase": trajectory.get_phase_display(),
-            "closed_on": _day(trajectory.closed_on),
-            "stopped_on": _day(trajectory.stopped_on),
+            "closed_on": _iso(trajectory.closed_on),
+            "stopped_on": _iso(trajectory.stopped_on),
             "stop_reason": trajectory.stop_reason,
         },
         "skills": [
@@ -120,7 +120,7 @@ def _trajectory(trajectory) -> dict:
                 "skill": row.skill.name,
                 "target_level": row.target_level,
                 "level_reached": row.achieved_level or None,
-                "assessed_on": _day(row.assessed_on),
+                "assessed_on": _iso(row.assessed_on),
                 "assessed_by": _name(row.assessed_by),
                 "second_assessor": _name(row.second_assessor),
             }
@@ -132,11 +132,11 @@ def _trajectory(trajectory) -> dict:
                 "assignment": row.assignment.title,
                 "level": row.assignment.level,
                 "status": row.get_status_display(),
-                "introduced_on": _day(row.introduced_on),
-                "get_started_on": _day(row.get_started_on),
-                "look_back_done_on": _day(row.look_back_done_on),
-                "passed_on": _day(row.passed_on),
-                "stopped_on": _day(row.stopped_on),
+                "introduced_on": _iso(row.introduced_on),
+                "get_started_on": _iso(row.get_started_on),
+                "look_back_done_on": _iso(row.look_back_done_on),
+                "passed_on": _iso(row.passed_on),
+                "stopped_on": _iso(row.stopped_on),
             }
             for row in progress
         ],
@@ -163,7 +163,7 @@ def _trajectory(trajectory) -> dict:
         ),
         "earlier_versions_of_notes": _earlier_versions(FloorNote, trajectory, ["text"]),
         "phase_changes": [
-            {"phase": row.get_phase_display(), "date": _day(row.changed_on)}
+            {"phase": row.get_phase_display(), "date": _iso(row.changed_on)}
             for row in PhaseChange.objects.filter(trajectory=trajectory)
         ],
         "escalations": [
@@ -181,8 +181,8 @@ def _trajectory(trajectory) -> dict:
         ],
         "pauses": [
             {
-                "from": _day(row.starts_on),
-                "until": _day(row.resumed_on or row.resume_on),
+                "from": _iso(row.starts_on),
+                "until": _iso(row.resumed_on or row.resume_on),
                 "reason": row.reason,
             }
             for row in Pause.objects.filter(trajectory=trajectory)

@@ -3,6 +3,7 @@ as one line in the application log with ids only, never names or contents."""
 
 import logging
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -48,3 +49,9 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     username = credentials.get("username") or ""
     user = get_user_model().objects.filter(username=username).first() if username else None
     record(AuditAction.LOGIN_FAILED, user=user)
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    record(AuditAction.LOCKED_OUT, user=user)

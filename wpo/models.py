@@ -178,6 +178,9 @@ class Membership(models.Model):
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     LOGIN_FAILED = "login_failed", _("failed login")
+    LOCKED_OUT = "locked_out", _("locked out after wrong passwords")
+    SECOND_STEP_FAILED = "second_step_failed", _("wrong code in the second step")
+    APP_LINKED = "app_linked", _("authenticator app linked")
     LOGOUT = "logout", _("logged out")
     EXPORT = "export", _("exported")
     DOWNLOAD = "download", _("downloaded")
@@ -197,7 +200,7 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("login"),
     )
-    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
     object_type = models.CharField(_("kind of record"), max_length=60, blank=True)
     object_id = models.CharField(_("record"), max_length=40, blank=True)
 

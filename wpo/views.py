@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from wpo import access
+from wpo import access, audit
+from wpo.models import AuditAction
 
 
 @require_GET
@@ -76,12 +77,14 @@ def two_factor(request):
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 request.session.pop(LINKING, None)
+                audit.record(AuditAction.APP_LINKED, user=request.user)
                 messages.success(request, _("Two-step login is on: from now on you give a code."))
             request.session.cycle_key()  # a new session id for the verified login
             otp_login(request, device)
             request.session["second_factor"] = True
             return redirect(_safe_next(request))
         form.add_error("code", _("This code is not right. Type the code the app shows now."))
+        audit.record(AuditAction.SECOND_STEP_FAILED, user=request.user)
     context = {"form": form, "linking": linking}
     if linking:
         context["qr"] = segno.make(device.config_url).svg_data_uri(scale=5)

@@ -122,3 +122,12 @@ def test_a_login_ends_after_the_longest_session_however_active(client, world, se
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_lockout_is_in_the_audit_log(client, world, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        wrong_password(client, world.trainer.user.username)
+
+    assert AuditEvent.objects.filter(
+        action=AuditAction.LOCKED_OUT, user=world.trainer.user
+    ).exists()

@@ -7,6 +7,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import PASSWORD
+from wpo.models import AuditAction, AuditEvent
 
 
 def code_for(device):
@@ -125,3 +126,17 @@ def test_a_part_of_a_page_asked_for_before_the_code_sends_the_page_to_the_code(
     )
 
     assert response["HX-Redirect"].startswith(reverse("two_factor"))
+
+
+def test_linking_and_wrong_codes_are_in_the_audit_log(client, world):
+    log_in(client, world.trainer)
+    client.get(reverse("two_factor"))
+    client.post(reverse("two_factor"), {"code": "000000"})
+    device = TOTPDevice.objects.get(user=world.trainer.user)
+    device.throttle_reset()  # django-otp makes a wrong code wait a moment before the next try
+    client.post(reverse("two_factor"), {"code": code_for(device)})
+
+    actions = set(
+        AuditEvent.objects.filter(user=world.trainer.user).values_list("action", flat=True)
+    )
+    assert {AuditAction.SECOND_STEP_FAILED, AuditAction.APP_LINKED} <= actions
