@@ -1,12 +1,12 @@
 import secrets
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from trajects.models import Trajectory, TrajectoryPartQuerySet
+from wpo.models import recorded_by
 
 # No 0/O or 1/I/L: the code is typed over from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -43,14 +43,7 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("issued on"))
     trainer_name = models.CharField(_("workplace trainer"), max_length=200)
     coach_name = models.CharField(_("coach"), max_length=200)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("issued by"),
-    )
+    issued_by = recorded_by(_("issued by"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revoking"), blank=True)
 

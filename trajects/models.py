@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from assignments.models import Assignment, Level, Skill
 from wpo import access
-from wpo.models import Department, Membership, Person, Role
+from wpo.models import Department, Membership, Person, Role, recorded_by
 
 
 def check_progress_in_trajectory(row):
@@ -68,18 +68,6 @@ def open_progress():
 def current_pause():
     """Prefetch for a trajectory: its current pause, if any (see `Trajectory.current_pause`)."""
     return Prefetch("pauses", queryset=Pause.objects.current(), to_attr="open_pauses")
-
-
-def recorded_by(verbose_name):
-    """The login that wrote a row down, kept when the row outlives the login."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
 
 
 class Interest(models.Model):

@@ -4,6 +4,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+def recorded_by(verbose_name):
+    """The login that wrote a row down, kept when the row outlives the login."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 class BusinessUnit(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
 
@@ -192,14 +204,7 @@ class AuditEvent(models.Model):
     It names the login and the object by id; what the object holds stays in its own table."""
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("login"),
-    )
+    user = recorded_by(_("login"))
     action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices)
     object_type = models.CharField(_("kind of record"), max_length=60, blank=True)
     object_id = models.CharField(_("record"), max_length=40, blank=True)
