@@ -1,0 +1,60 @@
+"""axe-core finds no serious or critical accessibility problem on the trainer's pages, forms
+opened and with their error messages showing."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import log_in
+from tests.factories import (
+    PASSWORD,
+    AssignmentProgressFactory,
+    GuidanceConversationFactory,
+    TrajectorySkillFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def serious(page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+
+
+def test_the_trainers_pages_have_no_serious_accessibility_problem(phone, world):
+    chosen = TrajectorySkillFactory(trajectory=world.trajectory)
+    progress = AssignmentProgressFactory(trajectory_skill=chosen)
+    GuidanceConversationFactory(trajectory=world.trajectory)
+    log_in(phone, world.trainer.user.username, PASSWORD)
+    found = {}
+
+    for path in [
+        "/trainer/",
+        f"/trajectories/{world.trajectory.pk}/skills/",
+        f"/progress/{progress.pk}/",
+        "/interests/new/",
+        f"/trajectories/{world.trajectory.pk}/history/",
+    ]:
+        phone.goto(path)
+        found[path] = serious(phone)
+    phone.goto(f"/trajectories/{world.trajectory.pk}/")
+    phone.get_by_text("Gesprek vastleggen").first.click()
+    phone.get_by_role("button", name="Gesprek opslaan").click()
+    phone.locator("#conversations .form-error").wait_for()
+    found["participant page, conversation with errors"] = serious(phone)
+
+    assert {page: problems for page, problems in found.items() if problems} == {}
+
+
+def test_the_coach_and_project_manager_pages_have_no_serious_accessibility_problem(page, world):
+    found = {}
+    for role, path in [("coach", "/coach/"), ("project_manager", "/organisation/")]:
+        log_in(page, world.user(role).username, PASSWORD)
+        page.goto(path)
+        found[path] = serious(page)
+        page.get_by_role("button", name="Uitloggen").click()
+
+    assert {path: problems for path, problems in found.items() if problems} == {}
