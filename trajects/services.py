@@ -78,11 +78,16 @@ def _not_before(day: datetime.date, earliest: datetime.date, field: str):
         )
 
 
-def _last_step_on(trajectory: Trajectory) -> datetime.date:
-    """The date of the trajectory's latest phase change (or its agreed start): a later step
-    cannot be dated before it."""
+def _check_step_date(trajectory: Trajectory, day: datetime.date, field: str):
+    """A step is dated today or earlier, and not before the trajectory's latest phase change
+    (or its agreed start)."""
+    _not_in_future(day, field)
     last = trajectory.phase_changes.order_by("-changed_on").first()
-    return max(trajectory.agreed_start, last.changed_on) if last else trajectory.agreed_start
+    _not_before(
+        day,
+        max(trajectory.agreed_start, last.changed_on) if last else trajectory.agreed_start,
+        field,
+    )
 
 
 def _locked(trajectory: Trajectory) -> Trajectory:
@@ -117,7 +122,7 @@ def _check_phase(trajectory: Trajectory, *phases: Phase):
 
 def _move_to(trajectory: Trajectory, phase: Phase, *, on: datetime.date, by):
     trajectory.phase = phase
-    trajectory.save(update_fields=["phase"])
+    _save(trajectory, ["phase"], by=by)
     PhaseChange.objects.create(trajectory=trajectory, phase=phase, changed_on=on, by=by)
 
 
@@ -282,8 +287,7 @@ def introduce_assignment(
     trajectory = _locked(trajectory_skill.trajectory)
     _check_running(trajectory)
     _check_phase(trajectory, Phase.START, Phase.LEARNING)
-    _not_in_future(on, "introduced_on")
-    _not_before(on, _last_step_on(trajectory), "introduced_on")
+    _check_step_date(trajectory, on, "introduced_on")
     if assignment.skill_id != trajectory_skill.skill_id:
         _refuse(_("This assignment belongs to another skill."), "assignment")
     progress = AssignmentProgress.objects.filter(trajectory_skill=trajectory_skill)
@@ -642,7 +646,7 @@ def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
     trajectory = _locked(trajectory)
     _check_running(trajectory)
     _check_phase(trajectory, Phase.LEARNING)
-    _not_in_future(on, "on")
+    _check_step_date(trajectory, on, "on")
     progress = AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
     waiting = progress.filter(status=ProgressStatus.INDEPENDENT_WEEK).select_related("assignment")
     if waiting:
@@ -652,7 +656,6 @@ def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
         )
     if not progress.filter(status=ProgressStatus.PASSED).exists():
         _refuse(_("No assignment has been passed yet, so there is nothing to assess."))
-    _not_before(on, _last_step_on(trajectory), "on")
     _stop_assignments(trajectory, on=on, by=by)
     _move_to(trajectory, Phase.ASSESSMENT, on=on, by=by)
     return trajectory
@@ -721,8 +724,7 @@ def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Traj
     trajectory = _locked(trajectory)
     _check_running(trajectory)
     _check_phase(trajectory, Phase.ASSESSMENT)
-    _not_in_future(on, "on")
-    _not_before(on, _last_step_on(trajectory), "on")
+    _check_step_date(trajectory, on, "on")
     skills = list(trajectory.skills.select_related("skill"))
     passed = set(
         AssignmentProgress.objects.filter(
@@ -743,8 +745,7 @@ def close_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
     trajectory = _locked(trajectory)
     _check_running(trajectory)
     _check_phase(trajectory, Phase.CLOSING)
-    _not_in_future(on, "on")
-    _not_before(on, _last_step_on(trajectory), "on")
+    _check_step_date(trajectory, on, "on")
     trajectory.closed_on = on
     return _save(trajectory, ["closed_on"], by=by)
 
@@ -757,8 +758,7 @@ def stop_trajectory(
     with it, and a pause ends."""
     trajectory = _locked(trajectory)
     _check_open(trajectory)
-    _not_in_future(on, "on")
-    _not_before(on, _last_step_on(trajectory), "on")
+    _check_step_date(trajectory, on, "on")
     if not reason.strip():
         _refuse(_("Give the reason the trajectory stopped."), "reason")
     pause = _current_pause(trajectory)
@@ -784,13 +784,10 @@ def pause_trajectory(
     _check_open(trajectory)
     if _current_pause(trajectory):
         _refuse(_("This trajectory is already paused."))
-    _not_in_future(starts_on, "starts_on")
+    _check_step_date(trajectory, starts_on, "starts_on")
     last_pause = trajectory.pauses.order_by("-resumed_on").first()
-    _not_before(
-        starts_on,
-        max(_last_step_on(trajectory), last_pause.resumed_on if last_pause else starts_on),
-        "starts_on",
-    )
+    if last_pause:
+        _not_before(starts_on, last_pause.resumed_on, "starts_on")
     if resume_on <= starts_on:
         _refuse(_("The expected return must be after the start."), "resume_on")
     if not reason.strip():

@@ -106,8 +106,8 @@ class TwoFactorMiddleware:
         if (
             request.user.is_authenticated
             and not request.user.is_verified()
+            and self._needed(request)  # a session lookup: first, so most requests stop here
             and not self._open(request.path_info)
-            and self._needed(request)
         ):
             htmx = getattr(request, "htmx", None)
             if htmx and not htmx.boosted:  # a part of a page: send the whole page
