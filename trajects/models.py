@@ -182,6 +182,13 @@ class Trajectory(models.Model):
                 overdue_conversation_at=Min("conversations__planned_at", filter=overdue),
             )
 
+        def with_signals(self, today=None):
+            """Per norm of the method, the days past it and the severity; `signal_level` the
+            worst (see `trajects.norms`)."""
+            from trajects import norms
+
+            return norms.annotate(self, today)
+
         def with_overview(self):
             """What an overview row shows (people, assignments in progress, last and next
             conversation, a pause) in a fixed number of queries, however many rows."""
@@ -308,6 +315,13 @@ class Trajectory(models.Model):
         if pauses is None:
             pauses = self.pauses.all()
         return next((pause for pause in pauses if pause.resumed_on is None), None)
+
+    @property
+    def signals(self):
+        """What the coach should look at, worst first; needs `with_signals()`."""
+        from trajects import norms
+
+        return norms.signals_of(self)
 
     @property
     def clock_date(self) -> datetime.date:

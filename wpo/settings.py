@@ -224,3 +224,27 @@ WPO_RETENTION_YEARS = env_int("WPO_RETENTION_YEARS", 2)
 WPO_ORGANISATION_NAME = env_str("WPO_ORGANISATION_NAME", "Werkbedrijf De Linie")
 WPO_ORGANISATION_PLACE = env_str("WPO_ORGANISATION_PLACE", "Utrecht")
 OTP_TOTP_ISSUER = WPO_ORGANISATION_NAME
+
+# The method's norms (the coach's handbook), and where a signal turns from orange to red. A
+# pause never counts towards any of them.
+# An assignment takes 1 to 6 weeks; longer is orange, longer than the red mark is red.
+WPO_NORM_ASSIGNMENT_WEEKS = env_int("WPO_NORM_ASSIGNMENT_WEEKS", 6)
+WPO_RED_ASSIGNMENT_WEEKS = env_int("WPO_RED_ASSIGNMENT_WEEKS", 8)
+# Days past the planned look-back, and past the end of the independent week without its
+# follow-up conversation, before orange turns red.
+WPO_RED_LOOK_BACK_DAYS = env_int("WPO_RED_LOOK_BACK_DAYS", 7)
+WPO_RED_FOLLOW_UP_DAYS = env_int("WPO_RED_FOLLOW_UP_DAYS", 7)
+# A trajectory runs 3 months to a year, until its agreed end.
+WPO_NORM_TRAJECTORY_MIN_DAYS = env_int("WPO_NORM_TRAJECTORY_MIN_DAYS", 91)
+WPO_NORM_TRAJECTORY_MAX_DAYS = env_int("WPO_NORM_TRAJECTORY_MAX_DAYS", 365)
+WPO_RED_PAST_END_DAYS = env_int("WPO_RED_PAST_END_DAYS", 28)
+# Weeks without a held guidance conversation during the learning and assessment phases.
+WPO_NORM_CONVERSATION_WEEKS = env_int("WPO_NORM_CONVERSATION_WEEKS", 3)
+WPO_RED_CONVERSATION_WEEKS = env_int("WPO_RED_CONVERSATION_WEEKS", 6)
+# "A limited number of employees per department at once": more participants than this for one
+# trainer, or one department, is a signal.
+WPO_NORM_TRAINER_PARTICIPANTS = env_int("WPO_NORM_TRAINER_PARTICIPANTS", 3)
+WPO_NORM_DEPARTMENT_PARTICIPANTS = env_int("WPO_NORM_DEPARTMENT_PARTICIPANTS", 8)
+# Weeks a registration of interest may wait for its start.
+WPO_NORM_INTEREST_WAIT_WEEKS = env_int("WPO_NORM_INTEREST_WAIT_WEEKS", 4)
+WPO_RED_INTEREST_WAIT_WEEKS = env_int("WPO_RED_INTEREST_WAIT_WEEKS", 8)

@@ -1,0 +1,331 @@
+"""The method's norms as signals for the coach (DOMAIN.md, "Norms a tracking system can check").
+
+Each rule measures, in the database, by how many days a trajectory is past its norm; the
+severity follows from that number and the red mark in settings, so the coach's page can filter
+and sort on signals in SQL however many participants there are. Python only words the reason.
+
+The method's clock stands still during a pause: while paused, every rule measures up to the
+first day of the pause, and the days of earlier pauses are left out (the assignment's
+`paused_days`, the pause rows, and the due dates a resume moves on)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import (
+    Case,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+class Severity(models.IntegerChoices):
+    GREEN = 0, _("on track")
+    ORANGE = 1, _("needs attention")
+    RED = 2, _("act now")
+
+    @property
+    def icon(self) -> str:
+        return {0: "✓", 1: "⚠", 2: "⛔"}[self.value]
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (negative when `end` is earlier)."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="((%(expressions)s)::date)",
+            arg_joiner=")::date - (",
+            **extra,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def duration(days: int) -> str:
+    """'3 days', '2 weeks', '6 weeks and 1 day', '5 months': how long, as a person says it."""
+    if days >= 16 * 7:
+        months = days * 12 // 365
+        return ngettext("%(n)d month", "%(n)d months", months) % {"n": months}
+    weeks, rest = divmod(days, 7)
+    if not weeks:
+        return ngettext("%(n)d day", "%(n)d days", rest) % {"n": rest}
+    text = ngettext("%(n)d week", "%(n)d weeks", weeks) % {"n": weeks}
+    if rest:
+        text = _("%(weeks)s and %(days)s") % {
+            "weeks": text,
+            "days": ngettext("%(n)d day", "%(n)d days", rest) % {"n": rest},
+        }
+    return text
+
+
+@dataclass(frozen=True)
+class Signal:
+    rule: str
+    severity: Severity
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One norm: `over` is the annotation with the days past the norm (None: not applicable);
+    orange from one day over, red from more than `red_after` days over."""
+
+    key: str
+    label: str
+    norm: int
+    red_after: int
+    wording: callable
+
+    @property
+    def over(self) -> str:
+        return f"norm_{self.key}"
+
+    @property
+    def level(self) -> str:
+        return f"norm_{self.key}_level"
+
+    def severity_expression(self):
+        return Case(
+            When(**{f"{self.over}__gt": self.red_after}, then=Value(Severity.RED)),
+            When(**{f"{self.over}__gt": 0}, then=Value(Severity.ORANGE)),
+            default=Value(Severity.GREEN),
+            output_field=IntegerField(),
+        )
+
+    def signal(self, trajectory) -> Signal | None:
+        over = getattr(trajectory, self.over)
+        if over is None or over <= 0:
+            return None
+        severity = Severity(getattr(trajectory, self.level))
+        return Signal(self.key, severity, self.wording(self.norm + over, trajectory))
+
+
+def rules() -> list[Rule]:
+    """Read at call time, so a test (or an organisation) can move a mark in settings."""
+    norm_assignment = settings.WPO_NORM_ASSIGNMENT_WEEKS * 7
+    norm_conversation = settings.WPO_NORM_CONVERSATION_WEEKS * 7
+    return [
+        Rule(
+            "assignment",
+            _("Assignment running too long"),
+            norm_assignment,
+            settings.WPO_RED_ASSIGNMENT_WEEKS * 7 - norm_assignment,
+            lambda days, t: (
+                _("assignment “%(title)s” running for %(time)s")
+                % {"title": t.norm_assignment_title, "time": duration(days)}
+            ),
+        ),
+        Rule(
+            "look_back",
+            _("Look-back task late"),
+            0,
+            settings.WPO_RED_LOOK_BACK_DAYS,
+            lambda days, t: _("look-back task %(time)s late") % {"time": duration(days)},
+        ),
+        Rule(
+            "follow_up",
+            _("No follow-up after the independent week"),
+            0,
+            settings.WPO_RED_FOLLOW_UP_DAYS,
+            lambda days, t: (
+                _("independent week ended %(time)s ago, no follow-up conversation")
+                % {"time": duration(days)}
+            ),
+        ),
+        Rule(
+            "past_end",
+            _("Past the agreed end"),
+            0,
+            settings.WPO_RED_PAST_END_DAYS,
+            lambda days, t: (
+                _("trajectory %(time)s past the agreed end date") % {"time": duration(days)}
+            ),
+        ),
+        Rule(
+            "too_long",
+            _("Longer than a year"),
+            settings.WPO_NORM_TRAJECTORY_MAX_DAYS,
+            0,
+            lambda days, t: (
+                _("trajectory running for %(time)s, longer than the norm of a year")
+                % {"time": duration(days)}
+            ),
+        ),
+        # unusual, not wrong: orange only (it cannot be more days short than it has)
+        Rule(
+            "short",
+            _("Agreed period unusually short"),
+            0,
+            settings.WPO_NORM_TRAJECTORY_MIN_DAYS,
+            lambda days, t: (
+                _("agreed period of %(time)s: shorter than 3 months is unusual")
+                % {"time": duration(settings.WPO_NORM_TRAJECTORY_MIN_DAYS - days)}
+            ),
+        ),
+        Rule(
+            "conversation",
+            _("No guidance conversation for a while"),
+            norm_conversation,
+            settings.WPO_RED_CONVERSATION_WEEKS * 7 - norm_conversation,
+            lambda days, t: _("no guidance conversation for %(time)s") % {"time": duration(days)},
+        ),
+    ]
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    return [(rule.key, rule.label) for rule in rules()]
+
+
+def _open_progress(**filters):
+    from trajects.models import AssignmentProgress
+
+    return AssignmentProgress.objects.open().filter(
+        trajectory_skill__trajectory=OuterRef("pk"), **filters
+    )
+
+
+def _highest(queryset, value, field="value"):
+    """The row of `queryset` with the highest `value`, its `field`, as a subquery."""
+    return Subquery(queryset.annotate(value=value).order_by("-value").values(field)[:1])
+
+
+def _conversation_since(trajectory, agreed_start):
+    """The day the no-conversation clock starts: the last held conversation, else the start of
+    the learning phase, else the agreed start."""
+    from trajects.models import GuidanceConversation, Phase, PhaseChange
+
+    last_held = (
+        GuidanceConversation.objects.held()
+        .filter(trajectory=trajectory)
+        .order_by("-held_at")
+        .values("held_at")[:1]
+    )
+    learning = (
+        PhaseChange.objects.filter(trajectory=trajectory, phase=Phase.LEARNING)
+        .order_by("-changed_on")
+        .values("changed_on")[:1]
+    )
+    return Coalesce(
+        TruncDate(Subquery(last_held)),
+        Subquery(learning, output_field=DateField()),
+        agreed_start,
+        output_field=DateField(),
+    )
+
+
+def _days_paused(**since):
+    """Days of the trajectory's finished pauses (those that started on or after `since`)."""
+    from trajects.models import Pause
+
+    days = (
+        Pause.objects.filter(trajectory=OuterRef("pk"), resumed_on__isnull=False, **since)
+        .order_by()
+        .values("trajectory")
+        .annotate(days=Sum(DaysBetween(F("resumed_on"), F("starts_on"))))
+        .values("days")
+    )
+    return Coalesce(Subquery(days, output_field=IntegerField()), 0)
+
+
+def _when_open(expression, *also):
+    return Case(
+        When(Q(*also, closed_on__isnull=True, stopped_on__isnull=True), then=expression),
+        output_field=IntegerField(),
+    )
+
+
+def annotate(queryset, today: datetime.date | None = None):
+    """`queryset` of trajectories with, per rule, the days past its norm (`norm_<key>`) and
+    its severity (`norm_<key>_level`), and the worst of them as `signal_level`.
+
+    Every measure counts to today and then takes off the days of the current pause, which
+    is the same as counting to its first day."""
+    from trajects.models import Pause, Phase, ProgressStatus
+
+    norm = {rule.key: Value(rule.norm) for rule in rules()}
+    today = Value(today or timezone.localdate(), output_field=DateField())
+    current_pause = Pause.objects.current().filter(trajectory=OuterRef("pk")).values("starts_on")
+    paused_now = F("norm_paused_now")
+    queryset = queryset.annotate(
+        norm_paused_now=Coalesce(DaysBetween(today, Subquery(current_pause[:1])), 0),
+        norm_conversation_since=_conversation_since(OuterRef("pk"), F("agreed_start")),
+    ).annotate(
+        norm_assignment=_highest(
+            _open_progress(), DaysBetween(today, F("introduced_on")) - F("paused_days")
+        )
+        - paused_now
+        - norm["assignment"],
+        norm_assignment_title=_highest(
+            _open_progress(),
+            DaysBetween(today, F("introduced_on")) - F("paused_days"),
+            "assignment__title",
+        ),
+        norm_look_back=_highest(
+            _open_progress(look_back_done_on__isnull=True, look_back_due_on__isnull=False),
+            DaysBetween(today, F("look_back_due_on")),
+        )
+        - paused_now,
+        norm_follow_up=_highest(
+            _open_progress(status=ProgressStatus.INDEPENDENT_WEEK),
+            DaysBetween(today, F("independent_until")),
+        )
+        - paused_now,
+        norm_past_end=_when_open(DaysBetween(today, F("agreed_end")) - paused_now),
+        norm_too_long=_when_open(
+            DaysBetween(today, F("agreed_start")) - _days_paused() - paused_now - norm["too_long"]
+        ),
+        norm_short=_when_open(
+            Value(settings.WPO_NORM_TRAJECTORY_MIN_DAYS)
+            - DaysBetween(F("agreed_end"), F("agreed_start"))
+        ),
+        norm_conversation=_when_open(
+            DaysBetween(today, F("norm_conversation_since"))
+            - _days_paused(
+                starts_on__gte=_conversation_since(
+                    OuterRef("trajectory"), F("trajectory__agreed_start")
+                )
+            )
+            - paused_now
+            - norm["conversation"],
+            Q(phase__in=[Phase.LEARNING, Phase.ASSESSMENT]),
+        ),
+    )
+    levels = {rule.level: rule.severity_expression() for rule in rules()}
+    return queryset.annotate(**levels).annotate(
+        signal_level=Greatest(*(F(name) for name in levels), output_field=IntegerField())
+    )
+
+
+def signals_of(trajectory) -> list[Signal]:
+    """The signals of a trajectory from `annotate()`, worst first."""
+    found = [signal for rule in rules() if (signal := rule.signal(trajectory))]
+    return sorted(found, key=lambda signal: -signal.severity)
