@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint messages demo-reset serve-check clean
+.PHONY: run test install lint messages demo-reset serve clean
 
 # A half-made venv (python3-venv missing) is removed, so the next run tries again.
 $(BIN)/python:
@@ -22,10 +22,31 @@ run: install
 	$(DEV) $(BIN)/python manage.py migrate --no-input
 	$(DEV) $(BIN)/python manage.py loadcatalogue --if-empty
 	$(DEV) $(BIN)/python manage.py demo --if-empty
+	# the background worker (batch printing of certificates) runs beside the site and stops with it
+	$(DEV) $(BIN)/python manage.py db_worker --verbosity 0 & trap 'kill $$! 2>/dev/null' EXIT; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install
 	$(BIN)/python -m pytest
+
+# The production stack on this machine: debug off, hashed and compressed static files served by
+# whitenoise, gunicorn (docs/deploy.md). Same database and demo logins as `make run`, plain http
+# (so no redirect to https). Its secret key is made once, kept in .venv and never in git; a
+# DJANGO_SECRET_KEY in the environment wins. Another address: `make serve BIND=127.0.0.1:8001`.
+SECRET_KEY_FILE := $(VENV)/secret-key
+BIND ?= 127.0.0.1:8000
+PROD := DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}"
+
+$(SECRET_KEY_FILE): | $(BIN)/python
+	umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: install $(SECRET_KEY_FILE)
+	$(PROD) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	$(PROD) $(BIN)/python manage.py migrate --no-input
+	$(PROD) $(BIN)/python manage.py loadcatalogue --if-empty
+	$(PROD) $(BIN)/python manage.py demo --if-empty
+	$(PROD) exec $(BIN)/gunicorn --config wpo/gunicorn.py --bind $(BIND)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateBatch
 
 
 @admin.register(Certificate)
@@ -11,3 +11,16 @@ class CertificateAdmin(admin.ModelAdmin):
     autocomplete_fields = ["trajectory", "issued_by"]
     readonly_fields = ["code"]
     date_hierarchy = "issued_on"
+
+
+@admin.register(CertificateBatch)
+class CertificateBatchAdmin(admin.ModelAdmin):
+    """Print jobs, to see what the worker did; the PDF itself is downloaded from the site."""
+
+    list_display = ["title", "requested_by", "requested_at", "finished_at"]
+    list_filter = ["requested_at"]
+    exclude = ["pdf", "certificates"]
+    readonly_fields = ["title", "requested_by", "site_url", "task_id", "finished_at"]
+
+    def has_add_permission(self, request):
+        return False

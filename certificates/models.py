@@ -1,15 +1,33 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from assignments.models import Level
 from trajects.models import Trajectory, TrajectoryPartQuerySet
 from wpo.models import recorded_by
 
 # No 0/O or 1/I/L: the code is typed over from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# What a level means, in one plain sentence for the reader of a certificate (an employer, a
+# school): C is the level of MBO-1 (MBO Entree).
+LEVEL_MEANINGS = {
+    Level.A: _("Does this in simple situations, with help from the workplace trainer."),
+    Level.B: _("Does this independently in the ordinary daily work."),
+    Level.C: _("Does this independently, also when the work changes or is busy (MBO-1)."),
+}
+
+
+def level_meaning(level: str) -> str:
+    """The sentence as printed: in the organisation's language, whoever issues."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(LEVEL_MEANINGS[level])
 
 
 def new_verification_code() -> str:
@@ -34,7 +52,7 @@ class Certificate(models.Model):
     skills = models.JSONField(
         _("skills and levels"),
         default=list,
-        help_text=_('A list of {"skill": ..., "level": "A"|"B"|"C"}.'),
+        help_text=_('A list of {"skill": ..., "level": "A"|"B"|"C", "meaning": ...}.'),
     )
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period until"))
@@ -52,6 +70,13 @@ class Certificate(models.Model):
     class QuerySet(TrajectoryPartQuerySet):
         def valid(self):
             return self.filter(revoked_at__isnull=True)
+
+        def of_department(self, department):
+            return self.filter(trajectory__department=department)
+
+        def invited_to(self, meeting):
+            """The certificates of the participants invited to a meeting (a closing)."""
+            return self.filter(trajectory__participant__attendances__meeting=meeting)
 
     objects = QuerySet.as_manager()
 
@@ -81,3 +106,61 @@ class Certificate(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+
+class CertificateBatch(models.Model):
+    """Certificates printed together, for a closing: one PDF, made in the background."""
+
+    title = models.CharField(_("title"), max_length=200)
+    certificates = models.ManyToManyField(
+        Certificate, related_name="batches", verbose_name=_("certificates")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # the QR codes lead to this site; the worker has no request to ask
+    site_url = models.CharField(_("site address"), max_length=200)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            """A batch is the requester's own print job: nobody else sees it."""
+            return self.filter(requested_by_id=user.pk) if user.is_authenticated else self.none()
+
+        def ready(self):
+            return self.filter(finished_at__isnull=False)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("batch of certificates")
+        verbose_name_plural = _("batches of certificates")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_ready(self) -> bool:
+        return self.finished_at is not None
+
+
+class VerificationMiss(models.Model):
+    """An unknown code tried on the public verification page, by a hashed address: enough to
+    slow down guessing, without keeping who looked."""
+
+    client = models.CharField(_("client"), max_length=64, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("unknown code tried")
+        verbose_name_plural = _("unknown codes tried")
+
+    def __str__(self):
+        return f"{self.client[:8]} {self.at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,11 @@
 """Certificates in a participant's data rights: shown in the export; on anonymising, the
 name on the certificate shrinks to initials, so its verification keeps working with the least
-data (the holder shows the certificate with their full name on it)."""
+data (the holder shows the certificate with their full name on it), and printed batches that
+hold it are deleted."""
 
 from django.dispatch import receiver
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateBatch
 from trajects import privacy
 
 
@@ -31,4 +32,9 @@ def certificates_keep_initials(sender, person, trajectory_ids, **kwargs):
     initials = " ".join(f"{name[0]}." for name in (person.first_name, person.last_name) if name)
     certificates.exclude(revoked_reason="").update(revoked_reason=privacy.REMOVED)
     Certificate.history.filter(trajectory_id__in=trajectory_ids).delete()
-    return {"certificates": certificates.update(participant_name=initials)}
+    printed = CertificateBatch.objects.filter(certificates__in=certificates).values("pk")
+    batches, _ = CertificateBatch.objects.filter(pk__in=printed).delete()
+    return {
+        "certificates": certificates.update(participant_name=initials),
+        "printed certificate batches": batches,
+    }

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from assignments.models import Assignment, Level, Skill
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateBatch, VerificationMiss
 from trajects.models import (
     AssignmentProgress,
     Escalation,
@@ -224,3 +224,77 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     issued_on = factory.LazyFunction(timezone.localdate)
     trainer_name = factory.LazyAttribute(lambda o: o.trajectory.trainer.full_name)
     coach_name = factory.LazyAttribute(lambda o: o.trajectory.coach.full_name)
+
+
+class CertificateBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CertificateBatch
+
+    title = "Afsluiting voorjaar"
+    requested_by = factory.SubFactory(UserFactory)
+    site_url = "https://wpo.example.nl/"
+
+
+class VerificationMissFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VerificationMiss
+
+    client = "0" * 40
+
+
+def many_participants(department, trainer, coach, count: int) -> None:
+    """`count` participants in `department`, each in the learning phase with an assignment in
+    progress, a held and a planned conversation, and as many registrations waiting: made with
+    bulk inserts, so the query-count tests can use thousands."""
+    today = timezone.localdate()
+    now = timezone.now()
+    assignment = AssignmentFactory()
+    people = Person.objects.bulk_create(
+        Person(first_name="Veel", last_name=f"Deelnemer{n}", department=department)
+        for n in range(2 * count)
+    )
+    trajectories = Trajectory.objects.bulk_create(
+        Trajectory(
+            participant=person,
+            department=department,
+            trainer=trainer,
+            coach=coach,
+            agreed_start=today - datetime.timedelta(days=30 + n % 400),
+            agreed_end=today + datetime.timedelta(days=150 - n % 150),
+            phase=2,
+        )
+        for n, person in enumerate(people[:count])
+    )
+    chosen = TrajectorySkill.objects.bulk_create(
+        TrajectorySkill(trajectory=trajectory, skill=assignment.skill, target_level=Level.B)
+        for trajectory in trajectories
+    )
+    AssignmentProgress.objects.bulk_create(
+        AssignmentProgress(
+            trajectory_skill=skill,
+            assignment=assignment,
+            status="working",
+            introduced_on=today - datetime.timedelta(days=n % 70),
+        )
+        for n, skill in enumerate(chosen)
+    )
+    GuidanceConversation.objects.bulk_create(
+        conversation
+        for n, trajectory in enumerate(trajectories)
+        for conversation in (
+            GuidanceConversation(
+                trajectory=trajectory, held_at=now - datetime.timedelta(days=n % 50)
+            ),
+            GuidanceConversation(
+                trajectory=trajectory, planned_at=now + datetime.timedelta(days=n % 9)
+            ),
+        )
+    )
+    Interest.objects.bulk_create(
+        Interest(
+            person=person,
+            department=department,
+            registered_on=today - datetime.timedelta(days=n % 90),
+        )
+        for n, person in enumerate(people[count:])
+    )

@@ -9,9 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Level
-from trajects.models import AssignmentProgress, GuidanceConversation, Outcome
-from trajects.services import add_months, unusual_period
-from wpo.models import Person
+from trajects import norms
+from trajects.models import (
+    AssignmentProgress,
+    GuidanceConversation,
+    MeetingKind,
+    Outcome,
+    Phase,
+    Trajectory,
+)
+from trajects.services import (
+    add_months,
+    invitable_trainers,
+    invitable_trajectories,
+    unusual_period,
+)
+from wpo.models import Department, Person
 
 WEEK = datetime.timedelta(days=7)
 TEXT_LIMIT = 4000
@@ -96,6 +109,56 @@ class ProgressChoiceField(forms.ModelChoiceField):
 
 def today():
     return timezone.localdate()
+
+
+class CoachFilterForm(forms.Form):
+    """The coach's participant list, narrowed down; every field may stay empty, and a value
+    that is not (or no longer) a choice is ignored and marked."""
+
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False
+    )
+    trainer = PersonChoiceField(
+        label=_("Workplace trainer"), queryset=Person.objects.none(), required=False
+    )
+    phase = forms.TypedChoiceField(
+        label=_("Phase"), choices=Phase.choices, coerce=int, required=False, empty_value=None
+    )
+    signal = forms.ChoiceField(label=_("Signal"), required=False)
+
+    def __init__(self, data, *, departments, trainers):
+        super().__init__(data)
+        self.departments, self.trainers = departments, trainers
+        self.fields["department"].queryset = departments
+        self.fields["department"].empty_label = _("all departments")
+        self.fields["trainer"].queryset = trainers
+        self.fields["trainer"].empty_label = _("all trainers")
+        self.fields["phase"].choices = [("", _("all phases")), *Phase.choices]
+        self.fields["signal"].choices = [
+            ("", _("all participants")),
+            ("any", _("with a signal")),
+            ("red", _("red signals only")),
+            (_("Signal"), norms.rule_choices()),
+        ]
+
+    def filter(self, trajectories):
+        """`trajectories` (`with_signals()`) narrowed down by the valid fields."""
+        self.is_valid()
+        wanted = self.cleaned_data
+        if wanted.get("department"):
+            trajectories = trajectories.filter(department=wanted["department"])
+        if wanted.get("trainer"):
+            trajectories = trajectories.filter(trainer=wanted["trainer"])
+        if wanted.get("phase"):
+            trajectories = trajectories.filter(phase=wanted["phase"])
+        signal = wanted.get("signal")
+        if signal == "any":
+            trajectories = trajectories.filter(signal_level__gt=norms.Severity.GREEN)
+        elif signal == "red":
+            trajectories = trajectories.filter(signal_level=norms.Severity.RED)
+        elif signal:
+            trajectories = trajectories.filter(**{f"norm_{signal}_level__gt": norms.Severity.GREEN})
+        return trajectories
 
 
 class InterestForm(forms.Form):
@@ -306,3 +369,132 @@ class PauseForm(forms.Form):
     starts_on = date_field(_("Paused from"), initial=today)
     resume_on = date_field(_("Expected back on"))
     reason = text_field(_("Reason (sickness, leave, a reorganisation)"), required=True, limit=1000)
+
+
+# The coach's own work: meetings and escalations
+
+
+class ManyField(forms.ModelMultipleChoiceField):
+    """Ticked rows. A number too big for the database (typed in, not ticked) is an unknown
+    choice, not a server error: Django guards the single lookup against it, not the `__in`."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def _check_values(self, value):
+        for pk in value:
+            if str(pk).isdigit() and int(pk) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
+
+def invitee_choices(kind, departments) -> list:
+    """The people a coach may invite, grouped per department: its trainers, and (not for a
+    peer review, which is for trainers) its participants."""
+    groups = {}
+    trainers = invitable_trainers(departments).select_related("person", "department")
+    for role in trainers.order_by("person__last_name", "person__first_name"):
+        groups.setdefault((role.department.name, 0), []).append(role.person)
+    if kind != MeetingKind.PEER_REVIEW:
+        trajectories = invitable_trajectories(departments).select_related(
+            "participant", "department"
+        )
+        for trajectory in trajectories.order_by("participant__last_name"):
+            groups.setdefault((trajectory.department.name, 1), []).append(trajectory.participant)
+    labels = {0: _("%(department)s: trainers"), 1: _("%(department)s: participants")}
+    return [
+        (labels[which] % {"department": name}, [(p.pk, p.full_name) for p in people])
+        for (name, which), people in sorted(groups.items())
+    ]
+
+
+class MeetingForm(forms.Form):
+    """Plan or change a meeting. A one-to-one is with one trainer; other meetings are for
+    departments the coach coaches, with invitees from them."""
+
+    scheduled_at = datetime_field(_("Date and time"))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=120,
+        required=False,
+        help_text=_("Optional; without a title the kind of meeting is shown."),
+    )
+    location = forms.CharField(label=_("Location"), max_length=120, required=False)
+    trainer = PersonChoiceField(label=_("Workplace trainer"), queryset=Person.objects.none())
+    departments = ManyField(label=_("For the departments"), queryset=Department.objects.none())
+    invitees = ManyField(
+        label=_("Invitees"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-groups"}),
+    )
+
+    def __init__(self, *args, kind, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == MeetingKind.ONE_TO_ONE:
+            del self.fields["departments"], self.fields["invitees"]
+            trainers = invitable_trainers(departments).values("person")
+            self.fields["trainer"].queryset = Person.objects.filter(pk__in=trainers)
+            return
+        del self.fields["trainer"]
+        self.fields["departments"].queryset = departments
+        if len(departments) == 1:
+            self.fields["departments"].initial = [departments[0].pk]
+        choices = invitee_choices(kind, departments)
+        invitees = self.fields["invitees"]
+        invitees.queryset = Person.objects.filter(
+            pk__in=[pk for _group, people in choices for pk, _name in people]
+        )
+        invitees.choices = choices
+        if kind == MeetingKind.PEER_REVIEW:
+            invitees.label = _("Trainers invited")
+
+
+class MeetingRecordForm(forms.Form):
+    held_on = date_field(_("Held on"))
+    notes = text_field(_("What was discussed and agreed"), required=True, rows=6)
+    attended = ManyField(
+        label=_("Who was there?"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Tick who came; the others are recorded as absent."),
+    )
+
+    def __init__(self, *args, invitees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended"].queryset = invitees
+        if not invitees:
+            del self.fields["attended"]
+
+
+class TrajectoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.participant.full_name} · {obj.department}"
+
+
+class EscalationForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none())
+    trajectory = TrajectoryChoiceField(
+        label=_("About one participant (optional)"),
+        queryset=Trajectory.objects.none(),
+        required=False,
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    description = text_field(
+        _("What is the problem, and what have you tried already?"), required=True, rows=6
+    )
+
+    def __init__(self, *args, departments, trajectories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+        self.fields["trajectory"].queryset = trajectories
+        self.fields["trajectory"].empty_label = _("(not about one participant)")
+        if len(departments) == 1:
+            self.fields["department"].initial = departments[0]
+
+
+class AnswerForm(forms.Form):
+    answer = text_field(_("Your answer to the coach"), required=True, rows=6)

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Max, Min, Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -172,14 +172,25 @@ class Trajectory(models.Model):
             return self.filter(trainer_id=person_id)
 
         def with_conversation_dates(self):
-            """The last held, the next planned and the oldest overdue conversation."""
-            not_held = Q(conversations__held_at__isnull=True)
-            upcoming = not_held & Q(conversations__planned_at__gte=timezone.now())
-            overdue = not_held & Q(conversations__planned_at__lt=timezone.now())
+            """The last held, the next planned and the oldest overdue conversation: subqueries,
+            so the list needs no GROUP BY over every conversation (it joins the signals)."""
+            now = timezone.now()
+            conversations = GuidanceConversation.objects.filter(trajectory=OuterRef("pk"))
+            planned = conversations.planned()
             return self.annotate(
-                last_conversation_at=Max("conversations__held_at"),
-                next_conversation_at=Min("conversations__planned_at", filter=upcoming),
-                overdue_conversation_at=Min("conversations__planned_at", filter=overdue),
+                last_conversation_at=Subquery(
+                    conversations.held().order_by("-held_at").values("held_at")[:1]
+                ),
+                next_conversation_at=Subquery(
+                    planned.filter(planned_at__gte=now)
+                    .order_by("planned_at")
+                    .values("planned_at")[:1]
+                ),
+                overdue_conversation_at=Subquery(
+                    planned.filter(planned_at__lt=now)
+                    .order_by("planned_at")
+                    .values("planned_at")[:1]
+                ),
             )
 
         def with_signals(self, today=None):
@@ -322,6 +333,13 @@ class Trajectory(models.Model):
         from trajects import norms
 
         return norms.signals_of(self)
+
+    @property
+    def severity(self):
+        """The worst signal's severity (green when none); needs `with_signals()`."""
+        from trajects import norms
+
+        return norms.Severity(self.signal_level)
 
     @property
     def clock_date(self) -> datetime.date:
@@ -480,6 +498,14 @@ class AssignmentProgress(models.Model):
         def open(self):
             return self.filter(status__in=OPEN_STATUSES)
 
+        def independent_week_ending_this_week(self):
+            """In the independent week, which ends between this Monday and Sunday."""
+            monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+            return self.filter(
+                status=ProgressStatus.INDEPENDENT_WEEK,
+                independent_until__range=(monday, monday + datetime.timedelta(days=6)),
+            )
+
     objects = QuerySet.as_manager()
 
     class Meta:
@@ -629,6 +655,15 @@ class GuidanceConversation(models.Model):
 
         def planned(self):
             return self.filter(held_at__isnull=True, planned_at__isnull=False)
+
+        def coming_week(self):
+            """Planned in the next seven days, of trajectories still running."""
+            now = timezone.now()
+            return self.planned().filter(
+                planned_at__range=(now, now + datetime.timedelta(days=7)),
+                trajectory__closed_on__isnull=True,
+                trajectory__stopped_on__isnull=True,
+            )
 
     objects = QuerySet.as_manager()
 
@@ -796,6 +831,10 @@ class MeetingKind(models.TextChoices):
 
 
 class Meeting(models.Model):
+    """A meeting the coach organises: a department visit, a one-to-one with a trainer, a
+    kick-off, a peer-review meeting or a closing. Planned first; once held, the coach writes
+    down what came of it and who was there."""
+
     kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=120, blank=True)
     scheduled_at = models.DateTimeField(_("date and time"))
@@ -806,14 +845,53 @@ class Meeting(models.Model):
         related_name="meetings_organised",
         verbose_name=_("organiser"),
     )
+    trainer = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="one_to_ones",
+        verbose_name=_("workplace trainer"),
+        help_text=_("For a one-to-one: the trainer the coach talks with."),
+    )
     departments = models.ManyToManyField(
         Department, related_name="meetings", blank=True, verbose_name=_("departments")
     )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
-            return self.filter(access.meeting_q(user)).distinct()
+            # a subquery, not a join: counts over the invitees stay per meeting
+            visible = self.model.objects.filter(access.meeting_q(user)).values("pk")
+            return self.filter(pk__in=visible)
+
+        def of_kind(self, kind):
+            return self.filter(kind=kind) if kind else self
+
+        def held(self):
+            return self.filter(held_on__isnull=False).order_by("-held_on", "-scheduled_at")
+
+        def to_record(self):
+            """Their time has come, and nothing is written down yet."""
+            return self.filter(held_on__isnull=True, scheduled_at__lte=timezone.now()).order_by(
+                "scheduled_at"
+            )
+
+        def upcoming(self):
+            return self.filter(held_on__isnull=True, scheduled_at__gt=timezone.now()).order_by(
+                "scheduled_at"
+            )
+
+        def for_list(self):
+            return (
+                self.select_related("organiser", "trainer")
+                .prefetch_related("departments")
+                .annotate(
+                    invited=models.Count("attendances"),
+                    present=models.Count("attendances", filter=Q(attendances__attended=True)),
+                )
+            )
 
     objects = QuerySet.as_manager()
 
@@ -826,10 +904,35 @@ class Meeting(models.Model):
                 condition=Q(kind__in=MeetingKind.values),
                 name="meeting_kind_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(kind=MeetingKind.ONE_TO_ONE, trainer__isnull=False)
+                | (~Q(kind=MeetingKind.ONE_TO_ONE) & Q(trainer__isnull=True)),
+                name="meeting_trainer_for_one_to_one_only",
+                violation_error_message=_(
+                    "A one-to-one is with one trainer; other meetings have invitees."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(held_on__isnull=False) | Q(notes=""),
+                name="meeting_notes_once_held",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {timezone.localtime(self.scheduled_at):%d-%m-%Y}"
+
+    @property
+    def name(self) -> str:
+        return self.title or str(self.get_kind_display()).capitalize()
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_on is not None
+
+    @property
+    def is_due(self) -> bool:
+        """Its time has come: it can be written down."""
+        return self.scheduled_at <= timezone.now()
 
 
 class MeetingAttendance(models.Model):
@@ -886,7 +989,15 @@ class Escalation(models.Model):
             return self.filter(access.escalation_q(user))
 
         def open(self):
-            return self.filter(answered_at__isnull=True)
+            return self.filter(answered_at__isnull=True).order_by("raised_at")
+
+        def answered(self):
+            return self.filter(answered_at__isnull=False).order_by("-answered_at")
+
+        def for_list(self):
+            return self.select_related(
+                "raised_by", "department", "trajectory__participant", "answered_by"
+            )
 
     objects = QuerySet.as_manager()
 
@@ -904,3 +1015,7 @@ class Escalation(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None

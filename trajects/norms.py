@@ -15,10 +15,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
+    Count,
     DateField,
     F,
     Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -39,7 +41,7 @@ class Severity(models.IntegerChoices):
 
     @property
     def icon(self) -> str:
-        return {0: "✓", 1: "⚠", 2: "⛔"}[self.value]
+        return {0: "✓", 1: "⚠", 2: "✖"}[self.value]
 
 
 class DaysBetween(Func):
@@ -329,3 +331,84 @@ def signals_of(trajectory) -> list[Signal]:
     """The signals of a trajectory from `annotate()`, worst first."""
     found = [signal for rule in rules() if (signal := rule.signal(trajectory))]
     return sorted(found, key=lambda signal: -signal.severity)
+
+
+def _level(value, orange: int, red: int | None = None):
+    """Red above `red` (when given), orange above `orange`, else green; in SQL."""
+    whens = [When(**{f"{value}__gt": red}, then=Value(Severity.RED))] if red is not None else []
+    return Case(
+        *whens,
+        When(**{f"{value}__gt": orange}, then=Value(Severity.ORANGE)),
+        default=Value(Severity.GREEN),
+        output_field=IntegerField(),
+    )
+
+
+def _attach(rows, wording):
+    """Each row gets `signal` (or None) from its `level`, worded by `wording(row)`."""
+    rows = list(rows)
+    for row in rows:
+        row.signal = Signal("", Severity(row.level), wording(row)) if row.level else None
+    return rows
+
+
+def trainer_load(trainers, departments):
+    """Per trainer, their open trajectories in `departments`, the last held conversation with
+    any of those participants, and a signal when they guide more than the norm at once."""
+    in_departments = Q(trajectories_as_trainer__department__in=departments)
+    is_open = Q(
+        trajectories_as_trainer__closed_on__isnull=True,
+        trajectories_as_trainer__stopped_on__isnull=True,
+    )
+    rows = trainers.annotate(
+        active=Count("trajectories_as_trainer", filter=in_departments & is_open, distinct=True),
+        last_contact=Max(
+            "trajectories_as_trainer__conversations__held_at", filter=in_departments & is_open
+        ),
+    ).annotate(level=_level("active", settings.WPO_NORM_TRAINER_PARTICIPANTS))
+    return _attach(
+        rows,
+        lambda row: (
+            _("guides %(n)s participants at once (norm: %(norm)s)")
+            % {"n": row.active, "norm": settings.WPO_NORM_TRAINER_PARTICIPANTS}
+        ),
+    )
+
+
+def department_load(departments):
+    """`departments` with an `active` count (see `dashboards.department_figures`), and a
+    signal when more participants than the norm are busy at once."""
+    rows = departments.annotate(level=_level("active", settings.WPO_NORM_DEPARTMENT_PARTICIPANTS))
+    return _attach(
+        rows,
+        lambda row: (
+            _("%(n)s participants at once (norm: %(norm)s)")
+            % {"n": row.active, "norm": settings.WPO_NORM_DEPARTMENT_PARTICIPANTS}
+        ),
+    )
+
+
+def waiting(interests, limit: int, today: datetime.date | None = None):
+    """The `limit` registrations waiting longest to start, each with the days it waits and a
+    signal once that is longer than the norm."""
+    today = Value(today or timezone.localdate(), output_field=DateField())
+    rows = (
+        interests.annotate(waiting_days=DaysBetween(today, F("registered_on")))
+        .annotate(
+            level=_level(
+                "waiting_days",
+                settings.WPO_NORM_INTEREST_WAIT_WEEKS * 7,
+                settings.WPO_RED_INTEREST_WAIT_WEEKS * 7,
+            )
+        )
+        .order_by("-waiting_days", "pk")[:limit]
+    )
+    return _attach(
+        rows, lambda row: _("waiting %(time)s to start") % {"time": duration(row.waiting_days)}
+    )
+
+
+def count_by_severity(trajectories) -> dict[str, int]:
+    """How many of `trajectories` (`with_signals()`) are red, orange and green, by name."""
+    counts = dict(trajectories.order_by().values_list("signal_level").annotate(n=Count("pk")))
+    return {severity.name.lower(): counts.get(severity.value, 0) for severity in Severity}

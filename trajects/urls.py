@@ -1,12 +1,15 @@
 from django.urls import path
 
-from trajects import views
+from trajects import coaching, report_views, views
 
 app_name = "trajects"
 urlpatterns = [
     path("trainer/", views.trainer_home, name="trainer_home"),
     path("coach/", views.coach_home, name="coach_home"),
-    path("organisation/", views.organisation, name="organisation"),
+    path("coach/participants.<slug:fmt>", views.coach_export, name="coach_export"),
+    path("organisation/", report_views.organisation, name="organisation"),
+    path("organisation/export/", report_views.organisation_export, name="organisation_export"),
+    path("organisation/report.pdf", report_views.organisation_pdf, name="organisation_pdf"),
     path("interests/new/", views.interest_new, name="interest_new"),
     path("interests/<int:pk>/start/", views.trajectory_start, name="trajectory_start"),
     path("trajectories/<int:pk>/", views.trajectory_detail, name="trajectory"),
@@ -45,4 +48,13 @@ urlpatterns = [
         views.confirm_conversation,
         name="confirm_conversation",
     ),
+    path("meetings/", coaching.meetings, name="meetings"),
+    path("meetings/plan/<slug:kind>/", coaching.meeting_plan, name="meeting_plan"),
+    path("meetings/<int:pk>/", coaching.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/edit/", coaching.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/record/", coaching.meeting_record, name="meeting_record"),
+    path("escalations/", coaching.escalations, name="escalations"),
+    path("escalations/new/", coaching.escalation_new, name="escalation_new"),
+    path("escalations/<int:pk>/", coaching.escalation_detail, name="escalation"),
+    path("escalations/<int:pk>/answer/", coaching.escalation_answer, name="escalation_answer"),
 ]

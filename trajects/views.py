@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -13,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
-from trajects import forms, history, privacy, services, timeline
-from trajects.dashboards import department_figures, totals
+from trajects import exports, forms, history, norms, privacy, services, timeline
+from trajects.dashboards import department_figures
 from trajects.models import (
     AssignmentProgress,
     GuidanceConversation,
     Interest,
+    Phase,
     Trajectory,
     TrajectorySkill,
 )
@@ -27,6 +29,8 @@ from wpo.models import AuditAction, Department, Person, Role
 from wpo.pdf import render_pdf
 
 DETAIL = "trajects/trajectory_detail.html"
+COACH_PAGE_SIZE = 50  # signals first, so the participants who need the coach are on page 1
+WAITING_SHOWN = 25  # the longest waiting; the rest are counted
 INVALID = 422  # htmx is configured to swap it, so the form comes back with its messages
 
 
@@ -57,40 +61,104 @@ def _waiting(user):
     )
 
 
+def _coach_participants(request):
+    """The filter form and the coach's participants it selects, signals first."""
+    departments = Department.objects.coached_by(request.user)
+    trainers = Person.objects.in_role(Role.TRAINER, departments=departments)
+    filters = forms.CoachFilterForm(request.GET, departments=departments, trainers=trainers)
+    mine = Trajectory.objects.in_coached_departments(request.user).active().with_signals()
+    trajectories = (
+        filters.filter(mine)
+        .with_overview()
+        .order_by(
+            "-signal_level", "department__name", "participant__last_name", "participant__first_name"
+        )
+    )
+    return filters, mine, trajectories
+
+
 @require_GET
 @access.role_required(Role.COACH)
 def coach_home(request):
-    departments = department_figures(Department.objects.coached_by(request.user))
-    trajectories = (
-        Trajectory.objects.in_coached_departments(request.user)
-        .active()
-        .with_overview()
-        .order_by("department__name", "phase", "participant__last_name")
-    )
+    """Which departments, participants and trainers need the coach this week: signals first."""
+    filters, mine, trajectories = _coach_participants(request)
+    page = Paginator(trajectories, COACH_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filters": filters, "page": page, "trajectories": page.object_list}
+    if wants_part(request):
+        return render(request, "trajects/coach_home.html#participants", context)
     waiting = (
         Interest.objects.in_coached_departments(request.user)
         .waiting()
         .select_related("person", "department", "supervisor")
     )
-    return render(
-        request,
-        "trajects/coach_home.html",
-        {"departments": departments, "trajectories": trajectories, "waiting": waiting},
-    )
+    context |= {
+        "severities": norms.count_by_severity(mine),
+        "phases": Phase.choices,
+        "departments": norms.department_load(department_figures(filters.departments)),
+        "trainers": norms.trainer_load(filters.trainers, filters.departments),
+        "waiting": norms.waiting(waiting, WAITING_SHOWN),
+        "waiting_count": waiting.count(),
+        "conversations": GuidanceConversation.objects.in_coached_departments(request.user)
+        .coming_week()
+        .select_related("trajectory__participant", "trajectory__trainer")
+        .order_by("planned_at"),
+        "independent_weeks": AssignmentProgress.objects.in_coached_departments(request.user)
+        .independent_week_ending_this_week()
+        .select_related("trajectory_skill__trajectory__participant", "assignment")
+        .order_by("independent_until"),
+    }
+    return render(request, "trajects/coach_home.html", context)
 
 
 @require_GET
-@access.role_required(Role.PROJECT_MANAGER)
-def organisation(request):
-    departments = list(department_figures(Department.objects.visible_to(request.user)))
-    return render(
-        request,
-        "trajects/organisation.html",
-        {"departments": departments, "totals": totals(departments)},
+@access.role_required(Role.COACH)
+def coach_export(request, fmt):
+    """The participant list as the filter shows it (every page), as CSV or XLSX."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    trajectories = _coach_participants(request)[-1]
+    audit.record(AuditAction.DOWNLOAD, user=request.user)
+    filename = f"deelnemers-{timezone.localdate():%Y-%m-%d}"
+    return exports.table_response(_participant_table(trajectories), fmt, filename)
+
+
+def _participant_table(trajectories) -> exports.Table:
+    return exports.Table(
+        title=_("Participants"),
+        columns=[
+            _("Signal"),
+            _("Reasons"),
+            _("Participant"),
+            _("Department"),
+            _("Workplace trainer"),
+            _("Phase"),
+            _("Assignment"),
+            _("Last conversation"),
+            _("Next conversation"),
+        ],
+        rows=[
+            [
+                str(trajectory.severity.label),
+                "; ".join(str(signal.reason) for signal in trajectory.signals),
+                trajectory.participant.full_name,
+                str(trajectory.department),
+                trajectory.trainer.full_name,
+                trajectory.get_phase_display(),
+                "; ".join(progress.assignment.title for progress in trajectory.current_progress),
+                _local_date(trajectory.last_conversation_at),
+                _local_date(trajectory.next_conversation_at),
+            ]
+            for trajectory in trajectories
+        ],
+        header_column=2,
     )
 
 
-def _run(form, step, *args, **kwargs):
+def _local_date(moment):
+    return timezone.localdate(moment).strftime("%d-%m-%Y") if moment else None
+
+
+def run_step(form, step, *args, **kwargs):
     """Call a service; a refusal lands on the form. The result, or None when refused."""
     try:
         return step(*args, **kwargs)
@@ -114,7 +182,7 @@ def interest_new(request):
         initial={"supervisor": access.scope_of(request.user).person_id},
     )
     if form.is_valid():
-        interest = _run(form, services.register_interest, **form.cleaned_data, by=request.user)
+        interest = run_step(form, services.register_interest, **form.cleaned_data, by=request.user)
         if interest:
             messages.success(
                 request,
@@ -151,7 +219,7 @@ def trajectory_start(request, pk):
         request.POST or None, trainers=trainers, coaches=coaches, initial=initial
     )
     if form.is_valid():
-        trajectory = _run(
+        trajectory = run_step(
             form, services.start_trajectory, interest, **form.step_data(), by=request.user
         )
         if trajectory:
@@ -186,7 +254,7 @@ def choose_skills(request, pk):
     form = forms.SkillChoiceForm(
         request.POST or None, skills=list(Skill.objects.all()), chosen=chosen
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.choose_skills, trajectory, form.targets(), by=request.user
     ):
         messages.success(request, _("The skills are saved."))
@@ -283,7 +351,7 @@ def personal_data(request, pk):
 def trajectory_detail(request, pk):
     trajectory = _detail(request, pk)
     context = _detail_context(request, trajectory)
-    if _wants_part(request):
+    if wants_part(request):
         return render(request, f"{DETAIL}#timeline", context)
     return render(request, DETAIL, context)
 
@@ -300,7 +368,7 @@ def trajectory_history(request, pk):
     return render(request, "trajects/history.html", context)
 
 
-def _wants_part(request) -> bool:
+def wants_part(request) -> bool:
     """An htmx request for a part of the page; a boosted link or the back button (history
     restore) gets the whole page."""
     return bool(request.htmx) and not (request.htmx.boosted or request.htmx.history_restore_request)
@@ -308,7 +376,7 @@ def _wants_part(request) -> bool:
 
 def _saved(request, trajectory, section, message):
     """After a save on the participant page: with htmx the changed sections, else the page."""
-    if not _wants_part(request):
+    if not wants_part(request):
         messages.success(request, message)
         return redirect("trajects:trajectory", pk=trajectory.pk)
     context = _detail_context(request, _detail(request, trajectory.pk), saved=message)
@@ -322,7 +390,7 @@ def _saved(request, trajectory, section, message):
 def _refused(request, trajectory, section, **bound):
     """A save that came back with messages: the form as typed, in place."""
     context = _detail_context(request, _detail(request, trajectory.pk), **bound)
-    template = f"{DETAIL}#{section}" if _wants_part(request) else DETAIL
+    template = f"{DETAIL}#{section}" if wants_part(request) else DETAIL
     return render(request, template, context, status=INVALID)
 
 
@@ -331,7 +399,7 @@ def _refused(request, trajectory, section, **bound):
 def add_note(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.NoteForm(request.POST, progress=_progress_of(trajectory))
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.add_note, trajectory, **form.cleaned_data, by=request.user
     ):
         return _saved(request, trajectory, "note-form", _("Note saved."))
@@ -347,7 +415,7 @@ def _progress_of(trajectory):
 def plan_conversation(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.PlanForm(request.POST)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.plan_conversation, trajectory, **form.cleaned_data, by=request.user
     ):
         return _saved(request, trajectory, "conversations", _("Conversation planned."))
@@ -364,7 +432,7 @@ def hold_conversation(request, pk):
         coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
         planned=trajectory.conversations.planned(),
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.hold_conversation, trajectory, **form.cleaned_data, by=request.user
     ):
         return _saved(request, trajectory, "conversations", _("Conversation saved."))
@@ -394,7 +462,7 @@ def edit_conversation(request, pk):
         request.POST or None,
         initial=model_to_dict(conversation, fields=forms.ConversationTextForm.base_fields),
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.edit_conversation, conversation, **form.cleaned_data, by=request.user
     ):
         messages.success(request, _("Conversation corrected; the earlier version is kept."))
@@ -418,10 +486,10 @@ def planned_conversation(request, pk):
     trajectory = conversation.trajectory
     form = forms.PlanForm(request.POST or None, initial={"planned_at": conversation.planned_at})
     if request.method == "POST" and "cancel" in request.POST:
-        _run(form, services.cancel_conversation, conversation, by=request.user)
+        run_step(form, services.cancel_conversation, conversation, by=request.user)
         messages.success(request, _("The conversation is called off."))
         return redirect("trajects:trajectory", pk=trajectory.pk)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.reschedule_conversation, conversation, **form.cleaned_data, by=request.user
     ):
         messages.success(request, _("The conversation is moved."))
@@ -436,7 +504,7 @@ def planned_conversation(request, pk):
 def confirm_conversation(request, pk):
     conversation = _guided_conversation(request, pk)
     form = forms.ConfirmForm(request.POST or None)
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.confirm_conversation, conversation, **form.cleaned_data
     ):
         messages.success(request, _("Thank you: the conversation is confirmed."))
@@ -471,7 +539,7 @@ def introduce_assignment(request, pk):
         request.POST or None, assignments=assignments, initial={"assignment": suggestion}
     )
     if form.is_valid():
-        progress = _run(
+        progress = run_step(
             form,
             services.introduce_assignment,
             chosen,
@@ -525,7 +593,7 @@ def _progress_step(request, pk, form_class, step, done, form_name):
     """A step of the assignment cycle posted from the participant or assignment page."""
     progress = _progress(request, pk, guided=True)
     form = form_class(request.POST)
-    if form.is_valid() and _run(form, step, progress, **form.cleaned_data, by=request.user):
+    if form.is_valid() and run_step(form, step, progress, **form.cleaned_data, by=request.user):
         messages.success(request, done)
         return redirect("trajects:trajectory", pk=progress.trajectory_skill.trajectory_id)
     return _progress_page(request, progress, INVALID, **{form_name: form})
@@ -572,7 +640,7 @@ def assess_skill(request, pk):
         guides=guides,
         initial={"assessed_by": trajectory.trainer_id},
     )
-    if form.is_valid() and _run(
+    if form.is_valid() and run_step(
         form, services.assess_skill, chosen, **form.cleaned_data, by=request.user
     ):
         messages.success(request, _("The skill is assessed."))
@@ -642,7 +710,9 @@ def trajectory_step(request, pk, step):
     form_class, service, title, explanation = STEPS[step]
     trajectory = _guided_trajectory(request, pk)
     form = form_class(request.POST or None)
-    if form.is_valid() and _run(form, service, trajectory, **form.cleaned_data, by=request.user):
+    if form.is_valid() and run_step(
+        form, service, trajectory, **form.cleaned_data, by=request.user
+    ):
         messages.success(request, _("Done: %(step)s.") % {"step": title})
         return redirect("trajects:trajectory", pk=trajectory.pk)
     status = INVALID if form.errors else 200

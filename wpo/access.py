@@ -108,6 +108,13 @@ def may_guide(user, trajectory) -> bool:
     )
 
 
+def may_certify(user, trajectory) -> bool:
+    """A coach of the trajectory's department, or the project manager, issues and revokes its
+    certificate; the trainer prints what was issued."""
+    scope = scope_of(user)
+    return scope.is_project_manager or trajectory.department_id in scope.coach_of
+
+
 def intake_departments_q(user, prefix: str = "") -> Q:
     """Departments where the user registers interest and starts trajectories: those they train
     or coach. The project manager follows, and does not take intakes."""

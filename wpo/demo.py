@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from assignments import catalogue
 from assignments.models import Assignment, Level, Skill
-from certificates.models import Certificate, new_verification_code
+from certificates.models import Certificate, level_meaning, new_verification_code
 from trajects.models import (
     AssignmentProgress,
     Escalation,
@@ -556,44 +556,70 @@ class Generator:
     # ---- meetings, escalations, certificates ---------------------------------------------
 
     def meetings_and_escalations(self):
+        """Per coach each kind of meeting twice: one held and written down, one planned."""
         rnd = self.random
         coaches = [login.person for login in self.logins if login.role == Role.COACH]
-        meetings, attendances = [], []
+        participants = {}
+        for trajectory in self.all_trajectories:
+            if trajectory.is_open:
+                participants.setdefault(trajectory.department_id, []).append(trajectory.participant)
+        kinds = [
+            (MeetingKind.KICKOFF, (-200, 30), "Startbijeenkomst WPO", "Kantine"),
+            (MeetingKind.PEER_REVIEW, (-40, 50), "Intervisie werkplekopleiders", "Spreekkamer 2"),
+            (MeetingKind.DEPARTMENT_VISIT, (-13, -1, 8), "", "Op de afdeling"),
+            (MeetingKind.ONE_TO_ONE, (-20, 3), "", "Spreekkamer 2"),
+            (MeetingKind.CLOSING, (-90, 21), "Afsluiting met certificaten", "Kantine"),
+        ]
+        meetings, departments, invitees = [], [], []
         for coach in coaches:
-            kinds = [
-                (MeetingKind.KICKOFF, -200, "Startbijeenkomst WPO"),
-                (MeetingKind.PEER_REVIEW, -40, "Intervisie werkplekopleiders"),
-                (MeetingKind.DEPARTMENT_VISIT, -6, "Afdelingsbezoek"),
-                (MeetingKind.ONE_TO_ONE, 3, "Overleg met werkplekopleider"),
-                (MeetingKind.CLOSING, 21, "Afsluiting met certificaten"),
-            ]
-            for kind, offset, title in kinds:
-                meeting = Meeting(
-                    kind=kind,
-                    title=title,
-                    organiser=coach,
-                    scheduled_at=self.at(
-                        self.workday(self.today + datetime.timedelta(days=offset)), 14
-                    ),
-                    location="Kantine"
-                    if kind in (MeetingKind.KICKOFF, MeetingKind.CLOSING)
-                    else "Spreekkamer 2",
-                    notes="Goede opkomst, veel vragen over de opdrachten." if offset < 0 else "",
-                )
-                meetings.append(meeting)
+            trainers = self.trainers_by_coach[coach.pk]
+            coached = sorted({department for _, department in trainers}, key=lambda d: d.pk)
+            for kind, offsets, title, location in kinds:
+                for offset in offsets:
+                    day = self.workday(self.today + datetime.timedelta(days=offset))
+                    held = offset < -1  # yesterday's visit is still to be written down
+                    trainer, department = rnd.choice(trainers)
+                    if kind == MeetingKind.ONE_TO_ONE:
+                        for_departments, invited = [department], [trainer]
+                    else:
+                        trainer = None
+                        if kind == MeetingKind.DEPARTMENT_VISIT:
+                            for_departments = [department]
+                        else:
+                            for_departments = coached
+                        invited = [p for p, d in trainers if d in for_departments][:12]
+                    if kind in (MeetingKind.KICKOFF, MeetingKind.CLOSING):
+                        for d in for_departments:
+                            invited += participants.get(d.pk, [])[:6]
+                    meetings.append(
+                        Meeting(
+                            kind=kind,
+                            title=title,
+                            organiser=coach,
+                            trainer=trainer,
+                            scheduled_at=self.at(day, 14),
+                            location=location,
+                            held_on=day if held else None,
+                            notes="Goede opkomst, veel vragen over de opdrachten." if held else "",
+                        )
+                    )
+                    departments.append(for_departments)
+                    invitees.append((invited, held))
         Meeting.objects.bulk_create(meetings)
-        links = []
-        for meeting in meetings:
-            trainers = self.trainers_by_coach[meeting.organiser.pk]
+        links, attendances = [], []
+        for meeting, for_departments, (invited, held) in zip(
+            meetings, departments, invitees, strict=True
+        ):
             links += [
                 Meeting.departments.through(meeting_id=meeting.pk, department_id=d.pk)
-                for d in {department for _, department in trainers}
+                for d in for_departments
             ]
-            for person, _ in trainers[:12]:
-                attended = rnd.random() < 0.85 if meeting.scheduled_at < timezone.now() else None
-                attendances.append(
-                    MeetingAttendance(meeting=meeting, person=person, attended=attended)
+            attendances += [
+                MeetingAttendance(
+                    meeting=meeting, person=person, attended=rnd.random() < 0.85 if held else None
                 )
+                for person in dict.fromkeys(invited)
+            ]
         Meeting.departments.through.objects.bulk_create(links, batch_size=BATCH)
         MeetingAttendance.objects.bulk_create(attendances, batch_size=BATCH)
 
@@ -608,6 +634,10 @@ class Generator:
                 description=description,
                 raised_at=self.at(self.days_ago(20 - 6 * i), 10),
             )
+            if i == 1:  # one about a participant
+                escalation.trajectory = next(
+                    t for t in self.all_trajectories if t.department_id == department and t.is_open
+                )
             if i == 0:
                 escalation.answer = (
                     "Besproken in het MT: elke werkplekopleider krijgt een uur per week voor WPO."
@@ -621,7 +651,11 @@ class Generator:
         levels = {}
         for ts in TrajectorySkill.objects.filter(assessed_on__isnull=False).select_related("skill"):
             levels.setdefault(ts.trajectory_id, []).append(
-                {"skill": ts.skill.name, "level": ts.achieved_level}
+                {
+                    "skill": ts.skill.name,
+                    "level": ts.achieved_level,
+                    "meaning": level_meaning(ts.achieved_level),
+                }
             )
         certificates = []
         for trajectory in self.all_trajectories:

@@ -61,12 +61,13 @@ def _fetcher_class():
     return StaticOnly
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, **options) -> bytes:
+    """`options` go to WeasyPrint's `write_pdf` (`pdf_variant="pdf/a-3b"` for archives)."""
     from weasyprint import HTML
 
     fetcher = _fetcher_class()(allowed_protocols=["data", "https"])
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(**options)
 
 
-def render_pdf(template: str, context: dict, request=None) -> bytes:
-    return html_to_pdf(render_to_string(template, context, request))
+def render_pdf(template: str, context: dict, request=None, **options) -> bytes:
+    return html_to_pdf(render_to_string(template, context, request), **options)

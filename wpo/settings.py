@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "wpo",
     "assignments",
     "trajects",
@@ -155,7 +157,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# where `collectstatic` puts them for whitenoise: outside the code where that is read-only
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -202,15 +205,45 @@ if not DEBUG:
         AXES_IPWARE_PROXY_COUNT = 1
         AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# One line per event, key=value, to stdout (journald keeps it). No personal data: Django logs
+# paths, never form fields or query strings.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "keyvalue": {
+            "format": "time=%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    # WeasyPrint reports every rendering step; only its warnings matter here
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    "loggers": {
+        # Django's own set-up would e-mail errors with the form's fields to ADMINS; this way
+        # its lines go where all others go, at the same level
+        "django": {"handlers": [], "level": "NOTSET"},
+        # django-axes names the login and address of every failed login; the audit log
+        # (wpo.audit) records them by id
+        "axes": {"level": "ERROR"},
+        # WeasyPrint reports every rendering step; only its warnings matter here
+        **{name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    },
 }
+
+# E-mail (reminders): written to standard output until a mail server is set.
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+# a mail server that does not answer must not hold up a cron job or a worker for ever
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "WPO tracker <wpo@localhost>")
 
 # A held conversation may be corrected this many days after it was written; after that it is
 # the record (every version is kept in its history either way).
@@ -223,6 +256,16 @@ WPO_RETENTION_YEARS = env_int("WPO_RETENTION_YEARS", 2)
 # The organisation that runs the programme: shown in the header and on certificates.
 WPO_ORGANISATION_NAME = env_str("WPO_ORGANISATION_NAME", "Werkbedrijf De Linie")
 WPO_ORGANISATION_PLACE = env_str("WPO_ORGANISATION_PLACE", "Utrecht")
+# The logo on certificates: the name of a file among the static files (an SVG or PNG).
+WPO_ORGANISATION_LOGO = env_str("WPO_ORGANISATION_LOGO", "img/logo.svg")
+# The site's address as printed in the QR code on certificates (https://wpo.example.nl); empty:
+# the address the page was asked on.
+WPO_SITE_URL = env_str("WPO_SITE_URL", "")
+# Unknown codes one address may try on the public verification page per hour (guessing).
+WPO_VERIFY_MISSES_PER_HOUR = env_int("WPO_VERIFY_MISSES_PER_HOUR", 20)
+
+# Background work (batch printing of certificates) in the database; `manage.py db_worker` runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OTP_TOTP_ISSUER = WPO_ORGANISATION_NAME
 
 # The method's norms (the coach's handbook), and where a signal turns from orange to red. A
@@ -243,7 +286,7 @@ WPO_NORM_CONVERSATION_WEEKS = env_int("WPO_NORM_CONVERSATION_WEEKS", 3)
 WPO_RED_CONVERSATION_WEEKS = env_int("WPO_RED_CONVERSATION_WEEKS", 6)
 # "A limited number of employees per department at once": more participants than this for one
 # trainer, or one department, is a signal.
-WPO_NORM_TRAINER_PARTICIPANTS = env_int("WPO_NORM_TRAINER_PARTICIPANTS", 3)
+WPO_NORM_TRAINER_PARTICIPANTS = env_int("WPO_NORM_TRAINER_PARTICIPANTS", 4)
 WPO_NORM_DEPARTMENT_PARTICIPANTS = env_int("WPO_NORM_DEPARTMENT_PARTICIPANTS", 8)
 # Weeks a registration of interest may wait for its start.
 WPO_NORM_INTEREST_WAIT_WEEKS = env_int("WPO_NORM_INTEREST_WAIT_WEEKS", 4)

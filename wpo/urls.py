@@ -22,3 +22,5 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     path("", include("trajects.urls")),
 ]
+
+handler500 = "wpo.views.server_error"

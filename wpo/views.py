@@ -1,3 +1,4 @@
+import sys
 from base64 import b32encode
 
 import segno
@@ -5,12 +6,14 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_otp import login as otp_login
@@ -115,3 +118,14 @@ def _safe_next(request) -> str:
     ):
         return target
     return resolve_url("home")
+
+
+def server_error(request):
+    """The page for any uncaught error (handler500), wherever it was raised: a view, a
+    middleware, the session. A database that is down or locked is no bug: the user may try again
+    in a minute (503). Neither page asks the database anything, not even who is logged in."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "60"
+        return response
+    return defaults.server_error(request)

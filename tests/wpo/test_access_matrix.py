@@ -9,9 +9,13 @@ from django.utils import timezone
 
 from tests.factories import (
     AssignmentProgressFactory,
+    CertificateBatchFactory,
     CertificateFactory,
+    EscalationFactory,
     GuidanceConversationFactory,
     InterestFactory,
+    MeetingAttendanceFactory,
+    MeetingFactory,
     TrajectorySkillFactory,
 )
 
@@ -46,10 +50,29 @@ def progress(w):
     return AssignmentProgressFactory(trajectory_skill__trajectory=w.trajectory)
 
 
+def printed_batch(w):
+    """A coach's batch of certificates, ready to download: only they see it."""
+    return CertificateBatchFactory(
+        requested_by=w.coach.user, pdf=b"%PDF", finished_at=timezone.now()
+    )
+
+
 def held_conversation(w):
     return GuidanceConversationFactory(
         trajectory=w.trajectory, held_at=timezone.now(), planned_at=None, recorded_at=timezone.now()
     )
+
+
+def kick_off(w):
+    """A kick-off `coach` organises for their department, with its trainer invited."""
+    meeting = MeetingFactory(organiser=w.coach)
+    meeting.departments.add(w.department)
+    MeetingAttendanceFactory(meeting=meeting, person=w.trainer)
+    return meeting
+
+
+def escalation(w):
+    return EscalationFactory(raised_by=w.coach, department=w.department)
 
 
 # name: (method, kwargs from the world, expected outcome per role). "get" is a page that only
@@ -68,6 +91,48 @@ MATRIX = {
         lambda w: {"code": CertificateFactory(trajectory=w.trajectory).code},
         everyone(OK),
     ),
+    # certificates: the trainer prints them; a coach of the department or the project manager
+    # issues and revokes
+    "certificates:trajectory": (
+        "get",
+        lambda w: {"pk": w.trajectory.pk},
+        logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
+    ),
+    "certificates:issue": (
+        "form",
+        lambda w: {"pk": w.trajectory.pk},
+        logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=OK),
+    ),
+    "certificates:download": (
+        "get",
+        lambda w: {"pk": CertificateFactory(trajectory=w.trajectory).pk},
+        logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
+    ),
+    "certificates:revoke": (
+        "form",
+        lambda w: {"pk": CertificateFactory(trajectory=w.trajectory).pk},
+        logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=OK),
+    ),
+    "certificates:progress_sheet": (
+        "get",
+        lambda w: {"pk": w.trajectory.pk},
+        logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
+    ),
+    "certificates:batch_new": (
+        "form",
+        lambda w: {},
+        logged_in(FORBIDDEN, coach=OK, other_coach=OK, project_manager=OK),
+    ),
+    "certificates:batch": (
+        "get",
+        lambda w: {"pk": printed_batch(w).pk},
+        logged_in(NOT_FOUND, coach=OK),
+    ),
+    "certificates:batch_pdf": (
+        "get",
+        lambda w: {"pk": printed_batch(w).pk},
+        logged_in(NOT_FOUND, coach=OK),
+    ),
     "trajects:trainer_home": (
         "get",
         lambda w: {},
@@ -78,7 +143,23 @@ MATRIX = {
         lambda w: {},
         logged_in(FORBIDDEN, coach=OK, other_coach=OK),
     ),
+    "trajects:coach_export": (
+        "get",
+        lambda w: {"fmt": "xlsx"},
+        logged_in(FORBIDDEN, coach=OK, other_coach=OK),
+    ),
     "trajects:organisation": (
+        "get",
+        lambda w: {},
+        logged_in(FORBIDDEN, project_manager=OK),
+    ),
+    # the organisation's figures as a workbook, and as a PDF report
+    "trajects:organisation_export": (
+        "get",
+        lambda w: {},
+        logged_in(FORBIDDEN, project_manager=OK),
+    ),
+    "trajects:organisation_pdf": (
         "get",
         lambda w: {},
         logged_in(FORBIDDEN, project_manager=OK),
@@ -150,6 +231,54 @@ MATRIX = {
         "form",
         lambda w: {"pk": held_conversation(w).pk},
         guides(OK),
+    ),
+    # the coach's own work: the organiser changes a meeting; invitees and the project manager
+    # read it. Escalations are between coaches and the project manager.
+    "trajects:meetings": (
+        "get",
+        lambda w: {},
+        logged_in(FORBIDDEN, coach=OK, other_coach=OK, project_manager=OK),
+    ),
+    "trajects:meeting_plan": (
+        "form",
+        lambda w: {"kind": "kickoff"},
+        logged_in(FORBIDDEN, coach=OK, other_coach=OK),
+    ),
+    "trajects:meeting": (
+        "get",
+        lambda w: {"pk": kick_off(w).pk},
+        logged_in(NOT_FOUND, trainer=OK, coach=OK, project_manager=OK),
+    ),
+    "trajects:meeting_edit": (
+        "form",
+        lambda w: {"pk": kick_off(w).pk},
+        logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=FORBIDDEN),
+    ),
+    "trajects:meeting_record": (
+        "form",
+        lambda w: {"pk": kick_off(w).pk},
+        logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=FORBIDDEN),
+    ),
+    "trajects:escalations": (
+        "get",
+        lambda w: {},
+        logged_in(FORBIDDEN, coach=OK, other_coach=OK, project_manager=OK),
+    ),
+    "trajects:escalation_new": (
+        "form",
+        lambda w: {},
+        logged_in(FORBIDDEN, coach=OK, other_coach=OK),
+    ),
+    "trajects:escalation": (
+        "get",
+        lambda w: {"pk": escalation(w).pk},
+        logged_in(NOT_FOUND, coach=OK, project_manager=OK),
+    ),
+    # an empty answer: let in, and refused (422)
+    "trajects:escalation_answer": (
+        "post",
+        lambda w: {"pk": escalation(w).pk},
+        logged_in(NOT_FOUND, coach=FORBIDDEN, project_manager=INVALID),
     ),
 }
 # The same pattern once more with other objects: scope is per object, not per department.

@@ -4,7 +4,13 @@ user's scope, whatever else is on them."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import InterestFactory
+from tests.factories import (
+    CertificateFactory,
+    EscalationFactory,
+    InterestFactory,
+    MeetingAttendanceFactory,
+    MeetingFactory,
+)
 
 
 def trainer_hides(w):
@@ -13,6 +19,33 @@ def trainer_hides(w):
 
 def coach_hides(w):
     return [w.other_trajectory.participant]
+
+
+def certificates_to_print(w):
+    for trajectory in (w.trajectory, w.colleague_trajectory, w.other_trajectory):
+        CertificateFactory(trajectory=trajectory)
+    return reverse("certificates:batch_new")
+
+
+def coaches_work(w):
+    """Each coach has a kick-off with their participant invited and an escalation about them.
+    `coach`'s kick-off comes back."""
+    meetings = []
+    for coach, trajectory in ((w.coach, w.trajectory), (w.other_coach, w.other_trajectory)):
+        meeting = MeetingFactory(organiser=coach)
+        meeting.departments.add(trajectory.department)
+        MeetingAttendanceFactory(meeting=meeting, person=trajectory.participant)
+        EscalationFactory(raised_by=coach, department=trajectory.department, trajectory=trajectory)
+        meetings.append(meeting)
+    return meetings[0]
+
+
+def after_coaches_work(name, **kwargs):
+    def url(w):
+        coaches_work(w)
+        return reverse(name, kwargs=kwargs)
+
+    return url
 
 
 # case: (role, page, the people that must not appear)
@@ -39,6 +72,17 @@ CASES = {
         lambda w: reverse("trajects:personal_data", args=[w.trajectory.participant_id]),
         lambda w: [*coach_hides(w), w.colleague_trajectory.participant],
     ),
+    "coach printing certificates": ("coach", certificates_to_print, coach_hides),
+    "other department's coach printing certificates": (
+        "other_coach",
+        certificates_to_print,
+        lambda w: [w.trajectory.participant, w.colleague_trajectory.participant],
+    ),
+    "coach's participant list download": (
+        "coach",
+        lambda w: reverse("trajects:coach_export", args=["csv"]),
+        coach_hides,
+    ),
     "other department's trainer home": (
         "other_trainer",
         lambda w: reverse("trajects:trainer_home"),
@@ -48,6 +92,23 @@ CASES = {
         "other_coach",
         lambda w: reverse("trajects:coach_home"),
         lambda w: [w.trajectory.participant],
+    ),
+    "coach's meetings": ("coach", after_coaches_work("trajects:meetings"), coach_hides),
+    "coach's kick-off page": (
+        "coach",
+        lambda w: reverse("trajects:meeting", args=[coaches_work(w).pk]),
+        coach_hides,
+    ),
+    "coach planning a kick-off": (
+        "coach",
+        after_coaches_work("trajects:meeting_plan", kind="kickoff"),
+        coach_hides,
+    ),
+    "coach's escalations": ("coach", after_coaches_work("trajects:escalations"), coach_hides),
+    "coach raising an escalation": (
+        "coach",
+        after_coaches_work("trajects:escalation_new"),
+        coach_hides,
     ),
 }
 

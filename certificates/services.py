@@ -1,0 +1,164 @@
+"""Issuing, revoking and reissuing certificates, and printing them in batches (DOMAIN.md, phase
+4: "participants value a certificate, made from the certificate format, showing the results
+achieved").
+
+Like the trajectory's steps, each is one transaction that checks its rules and raises
+`StepRefused` with a message for the user; every version of a certificate is kept in its
+history, with who changed it.
+"""
+
+import datetime
+
+from axes.helpers import get_client_ip_address
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from certificates import documents
+from certificates.models import (
+    Certificate,
+    CertificateBatch,
+    VerificationMiss,
+    level_meaning,
+)
+from trajects.models import Phase, Trajectory
+from trajects.services import StepRefused
+
+MISS_WINDOW = datetime.timedelta(hours=1)
+
+
+def _refuse(message, field=None):
+    raise StepRefused({field: message} if field else message)
+
+
+def _save(certificate: Certificate, update_fields=None, *, by=None) -> Certificate:
+    try:
+        certificate.full_clean()
+    except ValidationError as error:
+        raise StepRefused(error.message_dict) from error
+    if by is not None:
+        certificate._history_user = by
+    certificate.save(update_fields=update_fields)
+    return certificate
+
+
+def skill_lines(trajectory: Trajectory) -> list[dict]:
+    """The assessed skills as printed: name, level and what the level means, in the
+    organisation's language (the snapshot keeps saying it, whatever the reader's language)."""
+    rows = trajectory.skills.filter(achieved_level__gt="").select_related("skill")
+    return [
+        {
+            "skill": row.skill.name,
+            "level": row.achieved_level,
+            "meaning": level_meaning(row.achieved_level),
+        }
+        for row in rows.order_by("skill__number")
+    ]
+
+
+@transaction.atomic
+def issue_certificate(
+    trajectory: Trajectory, *, issued_on: datetime.date, place: str, by=None
+) -> Certificate:
+    """A snapshot of what the participant achieved, for the closing."""
+    trajectory = (
+        Trajectory.objects.select_for_update(of=("self",))
+        .select_related("participant", "trainer", "coach")
+        .get(pk=trajectory.pk)
+    )
+    if trajectory.stopped_on:
+        _refuse(_("This trajectory was stopped early; it gets no certificate."))
+    if trajectory.phase != Phase.CLOSING:
+        _refuse(_("A certificate is issued in the closing, once the skills are assessed."))
+    if issued_on > timezone.localdate():
+        _refuse(_("This date is in the future."), "issued_on")
+    if issued_on < trajectory.agreed_start:
+        _refuse(_("This date is before the trajectory started."), "issued_on")
+    if trajectory.certificates.valid().exists():
+        _refuse(_("This trajectory already has a valid certificate. Revoke it to issue a new one."))
+    skills = skill_lines(trajectory)
+    if not skills:
+        _refuse(_("No skill has been assessed yet."))
+    certificate = Certificate(
+        trajectory=trajectory,
+        participant_name=trajectory.participant.full_name,
+        skills=skills,
+        period_start=trajectory.agreed_start,
+        period_end=trajectory.agreed_end,
+        organisation=settings.WPO_ORGANISATION_NAME,
+        place=place.strip(),
+        issued_on=issued_on,
+        trainer_name=trajectory.trainer.full_name,
+        coach_name=trajectory.coach.full_name,
+        issued_by=by,
+    )
+    return _save(certificate, by=by)
+
+
+@transaction.atomic
+def revoke_certificate(certificate: Certificate, *, reason: str, by=None) -> Certificate:
+    """The certificate stops being valid; the verification page says so from now on."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if not certificate.is_valid:
+        _refuse(_("This certificate has already been revoked."))
+    if not reason.strip():
+        _refuse(_("Give the reason for revoking."), "reason")
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason.strip()
+    return _save(certificate, ["revoked_at", "revoked_reason"], by=by)
+
+
+@transaction.atomic
+def reissue_certificate(certificate: Certificate, *, reason: str, by=None) -> Certificate:
+    """Revoke, and issue a new one today with what is recorded now (a corrected name, a skill
+    assessed again). Both happen, or neither."""
+    revoked = revoke_certificate(certificate, reason=reason, by=by)
+    return issue_certificate(
+        revoked.trajectory, issued_on=timezone.localdate(), place=revoked.place, by=by
+    )
+
+
+@transaction.atomic
+def request_batch(certificates, *, title: str, site_url: str, by) -> CertificateBatch:
+    """One PDF with a page per certificate, made in the background (`manage.py db_worker`).
+    The task is stored in the same transaction, so the worker never sees half a batch."""
+    from certificates.tasks import render_batch
+
+    certificates = list(certificates)
+    if not certificates:
+        _refuse(_("Choose at least one certificate."), "certificates")
+    batch = CertificateBatch.objects.create(title=title, site_url=site_url, requested_by=by)
+    batch.certificates.set(certificates)
+    batch.task_id = str(render_batch.enqueue(batch.pk).id)
+    batch.save(update_fields=["task_id"])
+    return batch
+
+
+def make_batch_pdf(batch: CertificateBatch) -> CertificateBatch:
+    """The worker's part: render every certificate of the batch into one PDF."""
+    certificates = batch.certificates.order_by("participant_name", "pk")
+    batch.pdf = documents.certificates_pdf(certificates, site_url=batch.site_url)
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["pdf", "finished_at"])
+    return batch
+
+
+def _client(request) -> str:
+    """The visitor's address (as login throttling sees it, behind the proxy), hashed."""
+    address = get_client_ip_address(request) or ""
+    return salted_hmac("certificates.verify", address).hexdigest()
+
+
+def guessing(request) -> bool:
+    """Too many unknown codes from this address in the last hour."""
+    since = timezone.now() - MISS_WINDOW
+    misses = VerificationMiss.objects.filter(client=_client(request), at__gte=since)
+    return misses.count() >= settings.WPO_VERIFY_MISSES_PER_HOUR
+
+
+def record_miss(request):
+    VerificationMiss.objects.filter(at__lt=timezone.now() - MISS_WINDOW).delete()
+    VerificationMiss.objects.create(client=_client(request))

@@ -1,0 +1,153 @@
+"""The printed certificate and progress sheet: what they say, that the QR code leads to the
+verification page, PDF/A for the archive, and no network while they are made."""
+
+import datetime
+import io
+import socket
+import subprocess
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from certificates import documents, services
+from tests.certificates.conftest import assess, decode_qr, text_of
+from tests.factories import AssignmentProgressFactory, GuidanceConversationFactory
+from trajects.models import ProgressStatus, Trajectory
+
+pytestmark = pytest.mark.usefixtures("weasyprint")
+SITE = "https://wpo.example.nl/"
+
+
+@pytest.fixture
+def certificate(closing, world):
+    return services.issue_certificate(
+        closing, issued_on=timezone.localdate(), place="Utrecht", by=world.coach.user
+    )
+
+
+def certificate_pdf(*certificates):
+    return documents.certificates_pdf(certificates, site_url=SITE)
+
+
+def test_the_certificate_names_the_participant_each_skill_and_level_and_the_code(certificate):
+    text = " ".join(text_of(certificate_pdf(certificate)).split())
+
+    assert certificate.participant_name in text
+    assert "Samenwerken niveau B" in text
+    assert "Je werk plannen niveau C" in text
+    assert "Doet dit zelfstandig in het gewone, dagelijkse werk." in text
+    assert certificate.code in text
+
+
+def test_the_certificate_has_signature_lines_for_trainer_and_coach(certificate):
+    text = text_of(certificate_pdf(certificate))
+
+    assert f"{certificate.trainer_name}\nwerkplekopleider" in text
+    assert f"{certificate.coach_name}\ncoach" in text
+
+
+def test_the_certificate_is_one_a4_landscape_page(certificate):
+    (page,) = PdfReader(io.BytesIO(certificate_pdf(certificate))).pages
+
+    assert (round(page.mediabox.width), round(page.mediabox.height)) == (842, 595)
+
+
+def test_the_qr_code_leads_to_the_verification_page(certificate, tmp_path):
+    codes = decode_qr(certificate_pdf(certificate), tmp_path)
+
+    assert codes == [f"{SITE}certificates/verify/{certificate.code}/"]
+
+
+def test_the_certificate_is_pdf_a_for_the_archive(certificate, tmp_path):
+    pdf = certificate_pdf(certificate)
+
+    metadata = PdfReader(io.BytesIO(pdf)).xmp_metadata
+    assert metadata.pdfaid_part == "3" and metadata.pdfaid_conformance == "B"
+    source = tmp_path / "certificate.pdf"
+    source.write_bytes(pdf)
+    assert subprocess.run(["qpdf", "--check", source], capture_output=True).returncode == 0
+
+
+def test_a_revoked_certificate_prints_as_revoked(certificate):
+    revoked = services.revoke_certificate(certificate, reason="Fout in de naam")
+
+    assert "INGETROKKEN" in text_of(certificate_pdf(revoked))
+
+
+def test_a_batch_prints_a_page_per_certificate(certificate, world):
+    other = assess(world.colleague_trajectory, Samenwerken="A")
+    second = services.issue_certificate(other, issued_on=timezone.localdate(), place="Utrecht")
+
+    pages = PdfReader(io.BytesIO(certificate_pdf(certificate, second))).pages
+
+    assert [[c.code in page.extract_text() for c in (certificate, second)] for page in pages] == [
+        [True, False],
+        [False, True],
+    ]
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("no network while rendering")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
+
+
+def test_a_logo_on_another_host_is_not_fetched(certificate, settings, no_network):
+    settings.WPO_ORGANISATION_LOGO = "https://logo.example.com/logo.svg"
+
+    pdf = certificate_pdf(certificate)
+
+    assert certificate.code in text_of(pdf)
+    assert no_network == []
+
+
+def test_names_beyond_latin_1_are_printed(certificate):
+    certificate.participant_name = "Łucja Şahin"
+
+    assert "Łucja Şahin" in text_of(certificate_pdf(certificate))
+
+
+def progress_sheet(trajectory):
+    trajectory = Trajectory.objects.with_detail().get(pk=trajectory.pk)
+    return text_of(documents.progress_sheet_pdf(trajectory))
+
+
+def test_the_progress_sheet_shows_passed_assignments_current_work_and_next_conversation(world):
+    trajectory = world.trajectory
+    passed = AssignmentProgressFactory(
+        trajectory_skill__trajectory=trajectory,
+        trajectory_skill__skill__name="Samenwerken",
+        assignment__title="Samen een klus klaren",
+        status=ProgressStatus.PASSED,
+        passed_on=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    AssignmentProgressFactory(
+        trajectory_skill=passed.trajectory_skill,
+        assignment__number=2,
+        assignment__title="Hulp vragen aan een collega",
+        status=ProgressStatus.WORKING,
+    )
+    GuidanceConversationFactory(
+        trajectory=trajectory,
+        planned_at=timezone.make_aware(datetime.datetime(2099, 5, 12, 10, 0)),
+    )
+
+    text = " ".join(progress_sheet(trajectory).split())
+
+    assert trajectory.participant.full_name in text
+    assert "Samenwerken" in text
+    assert "Samen een klus klaren" in text
+    assert "Je werkt nu aan: Hulp vragen aan een collega" in text
+    assert "12 mei 2099" in text
+
+
+def test_the_progress_sheet_says_when_no_conversation_is_planned(world):
+    assert "nog niet gepland" in progress_sheet(world.trajectory)

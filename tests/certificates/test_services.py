@@ -1,0 +1,150 @@
+"""Issuing, revoking and reissuing, without HTTP."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from certificates import services
+from certificates.models import Certificate
+from tests.certificates.conftest import assess
+from tests.factories import TrajectoryFactory
+from trajects.models import Phase
+from trajects.services import StepRefused
+
+TODAY = timezone.localdate
+
+
+def issue(trajectory, **kwargs):
+    return services.issue_certificate(
+        trajectory, **{"issued_on": TODAY(), "place": "Utrecht", **kwargs}
+    )
+
+
+def test_the_certificate_is_a_snapshot_of_the_closing(closing, world):
+    certificate = issue(closing, by=world.coach.user)
+
+    assert certificate.participant_name == closing.participant.full_name
+    assert [(item["skill"], item["level"]) for item in certificate.skills] == [
+        ("Samenwerken", "B"),
+        ("Je werk plannen", "C"),
+    ]
+    assert certificate.trainer_name == world.trainer.full_name
+    assert certificate.coach_name == closing.coach.full_name
+    assert certificate.issued_by == world.coach.user
+
+
+def test_each_level_is_explained_in_one_dutch_sentence(closing):
+    certificate = issue(closing)
+
+    assert certificate.skills[0]["meaning"] == (
+        "Doet dit zelfstandig in het gewone, dagelijkse werk."
+    )
+    assert "MBO-1" in certificate.skills[1]["meaning"]
+
+
+def test_the_snapshot_keeps_its_words_when_the_participant_is_renamed(closing):
+    certificate = issue(closing)
+    closing.participant.last_name = "Anders"
+    closing.participant.save()
+
+    certificate.refresh_from_db()
+    assert "Anders" not in certificate.participant_name
+
+
+def test_a_skill_not_assessed_is_left_off(closing):
+    closing.skills.filter(skill__name="Samenwerken").update(achieved_level="", assessed_on=None)
+
+    certificate = issue(closing)
+
+    assert [item["skill"] for item in certificate.skills] == ["Je werk plannen"]
+
+
+def test_no_certificate_before_the_closing(world):
+    trajectory = assess(TrajectoryFactory(department=world.department), Samenwerken="B")
+    trajectory.phase = Phase.ASSESSMENT
+    trajectory.save()
+
+    with pytest.raises(StepRefused, match="afsluiting"):
+        issue(trajectory)
+
+
+def test_no_certificate_without_an_assessed_skill(world):
+    trajectory = TrajectoryFactory(department=world.department, phase=Phase.CLOSING)
+
+    with pytest.raises(StepRefused, match="nog geen skill beoordeeld"):
+        issue(trajectory)
+
+
+def test_no_certificate_for_a_stopped_trajectory(closing):
+    closing.stopped_on = TODAY()
+    closing.stop_reason = "Uit dienst"
+    closing.save()
+
+    with pytest.raises(StepRefused, match="gestopt"):
+        issue(closing)
+
+
+def test_no_certificate_dated_in_the_future(closing):
+    with pytest.raises(StepRefused) as refused:
+        issue(closing, issued_on=TODAY() + datetime.timedelta(days=1))
+
+    assert "issued_on" in refused.value.message_dict
+
+
+def test_one_valid_certificate_per_trajectory(closing):
+    issue(closing)
+
+    with pytest.raises(StepRefused, match="al een geldig certificaat"):
+        issue(closing)
+
+
+def test_revoking_needs_a_reason(closing):
+    certificate = issue(closing)
+
+    with pytest.raises(StepRefused) as refused:
+        services.revoke_certificate(certificate, reason="  ")
+
+    assert "reason" in refused.value.message_dict
+
+
+def test_a_revoked_certificate_is_no_longer_valid(closing, world):
+    certificate = services.revoke_certificate(
+        issue(closing), reason="Fout in de naam", by=world.coach.user
+    )
+
+    assert not certificate.is_valid
+    assert certificate.revoked_reason == "Fout in de naam"
+
+
+def test_revoking_twice_is_refused(closing):
+    certificate = services.revoke_certificate(issue(closing), reason="Fout in de naam")
+
+    with pytest.raises(StepRefused, match="al ingetrokken"):
+        services.revoke_certificate(certificate, reason="Nog eens")
+
+
+def test_reissuing_revokes_and_issues_a_corrected_certificate(closing):
+    old = issue(closing)
+    closing.participant.first_name = "Sanna"
+    closing.participant.save()
+
+    new = services.reissue_certificate(old, reason="Voornaam verkeerd gespeld")
+
+    old.refresh_from_db()
+    assert not old.is_valid
+    assert new.is_valid and new.code != old.code
+    assert new.participant_name.startswith("Sanna")
+
+
+def test_every_version_is_kept_with_who_changed_it(closing, world):
+    certificate = issue(closing, by=world.coach.user)
+    services.revoke_certificate(
+        certificate, reason="Fout in de naam", by=world.project_manager.user
+    )
+
+    versions = Certificate.history.filter(id=certificate.pk).order_by("history_date")
+    assert [(v.history_type, v.history_user) for v in versions] == [
+        ("+", world.coach.user),
+        ("~", world.project_manager.user),
+    ]

@@ -1,0 +1,277 @@
+"""Escalations: a coach puts a problem they cannot solve to the project manager, who answers;
+the coach sees the answer."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import EscalationFactory, TrajectoryFactory
+from trajects import services
+from trajects.models import Escalation
+from trajects.services import StepRefused
+
+INVALID = 422
+
+
+def refusal(step, *args, **kwargs) -> str:
+    with pytest.raises(StepRefused) as caught:
+        step(*args, **kwargs)
+    return " ".join(caught.value.messages)
+
+
+def raise_one(world, **fields):
+    values = {
+        "department": world.department,
+        "subject": "Geen rustige ruimte",
+        "description": "De spreekkamer is steeds bezet.",
+        "by": world.coach.user,
+    }
+    return services.raise_escalation(**{**values, **fields})
+
+
+def answered(escalation, world):
+    return services.answer_escalation(
+        escalation, answer="Zaal 3 is elke dinsdag voor WPO.", by=world.project_manager.user
+    )
+
+
+# Raising
+
+
+def test_coach_raises_an_escalation_about_a_participant(world):
+    escalation = raise_one(world, trajectory=world.trajectory)
+
+    assert escalation.raised_by == world.coach
+    assert escalation.trajectory == world.trajectory
+    assert not escalation.is_answered
+
+
+def test_coach_cannot_raise_an_escalation_for_a_department_they_do_not_coach(world):
+    message = refusal(raise_one, world, department=world.other_department)
+
+    assert "Alleen een coach van Groen" in message
+
+
+def test_a_trainer_cannot_raise_an_escalation(world):
+    assert "Alleen een coach" in refusal(raise_one, world, by=world.trainer.user)
+
+
+def test_an_escalation_about_a_participant_of_another_department_is_refused(world):
+    message = refusal(raise_one, world, trajectory=world.other_trajectory)
+
+    assert "andere afdeling" in message
+
+
+def test_an_escalation_needs_a_subject_and_a_description(world):
+    assert "kort onderwerp" in refusal(raise_one, world, subject="  ")
+    assert "Beschrijf het probleem" in refusal(raise_one, world, description="")
+
+
+def test_raising_the_same_problem_twice_keeps_one(world):
+    first = raise_one(world)
+
+    assert raise_one(world) == first
+    assert Escalation.objects.count() == 1
+
+
+# Answering
+
+
+def test_the_project_manager_answers_an_escalation(world):
+    escalation = answered(raise_one(world), world)
+
+    escalation.refresh_from_db()
+    assert escalation.answer == "Zaal 3 is elke dinsdag voor WPO."
+    assert escalation.answered_by == world.project_manager
+    assert escalation.answered_at is not None
+
+
+def test_coach_cannot_answer_an_escalation(world):
+    message = refusal(
+        services.answer_escalation, raise_one(world), answer="Zelf opgelost", by=world.coach.user
+    )
+
+    assert "Alleen de projectmanager" in message
+
+
+def test_an_escalation_is_answered_once(world):
+    escalation = answered(raise_one(world), world)
+
+    message = refusal(
+        services.answer_escalation,
+        escalation,
+        answer="Toch anders",
+        by=world.project_manager.user,
+    )
+
+    assert "al beantwoord" in message
+
+
+def test_the_same_answer_sent_twice_is_kept_once(world):
+    escalation = answered(raise_one(world), world)
+    first_at = Escalation.objects.get().answered_at
+
+    answered(escalation, world)
+
+    assert Escalation.objects.get().answered_at == first_at
+
+
+def test_an_answer_is_needed(world):
+    message = refusal(
+        services.answer_escalation, raise_one(world), answer=" ", by=world.project_manager.user
+    )
+
+    assert "Schrijf het antwoord" in message
+
+
+# Pages
+
+
+def url(name, *args):
+    return reverse(f"trajects:{name}", args=args)
+
+
+def test_coach_raises_an_escalation_from_the_participant_page(client, world):
+    client.force_login(world.coach.user)
+    page = client.get(url("trajectory", world.trajectory.pk)).content.decode()
+    link = f"{url('escalation_new')}?trajectory={world.trajectory.pk}"
+    assert link in page
+
+    form = client.get(link).context["form"]
+    response = client.post(
+        link,
+        {
+            "department": form["department"].value(),
+            "trajectory": form["trajectory"].value(),
+            "subject": "Loopt vast",
+            "description": "Geen tijd voor de terugkijkopdracht.",
+        },
+    )
+
+    assert response["Location"] == url("escalations")
+    assert Escalation.objects.get().trajectory == world.trajectory
+
+
+def test_the_trainer_gets_no_escalation_link_on_the_participant_page(client, world):
+    client.force_login(world.trainer.user)
+
+    page = client.get(url("trajectory", world.trajectory.pk)).content.decode()
+
+    assert url("escalation_new") not in page
+
+
+def test_an_escalation_without_description_comes_back_with_what_was_typed(client, world):
+    client.force_login(world.coach.user)
+
+    response = client.post(
+        url("escalation_new"), {"department": world.department.pk, "subject": "Te druk"}
+    )
+
+    assert response.status_code == INVALID
+    assert "Te druk" in response.content.decode()
+    assert not Escalation.objects.exists()
+
+
+def test_the_project_manager_answers_and_the_coach_sees_the_answer_marked(client, world):
+    escalation = raise_one(world)
+    client.force_login(world.project_manager.user)
+
+    response = client.post(
+        url("escalation_answer", escalation.pk), {"answer": "Zaal 3 is voor WPO."}
+    )
+
+    assert response["Location"] == url("escalations")
+    client.force_login(world.coach.user)
+    response = client.get(url("escalations"))
+    assert list(response.context["answered"]) == [escalation]
+    page = response.content.decode()
+    assert "Zaal 3 is voor WPO." in page and "beantwoord op" in page
+
+
+def test_an_empty_answer_comes_back_as_a_message(client, world):
+    client.force_login(world.project_manager.user)
+
+    response = client.post(url("escalation_answer", raise_one(world).pk), {"answer": ""})
+
+    assert response.status_code == INVALID
+    assert not Escalation.objects.get().is_answered
+
+
+def test_the_project_manager_sees_open_escalations_oldest_first(client, world):
+    older = EscalationFactory(
+        raised_by=world.coach,
+        department=world.department,
+        raised_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    newer = EscalationFactory(raised_by=world.other_coach, department=world.other_department)
+    client.force_login(world.project_manager.user)
+
+    response = client.get(url("escalations"))
+
+    assert list(response.context["open"]) == [older, newer]
+
+
+@pytest.mark.parametrize(
+    "role, links",
+    [
+        ("trainer", []),
+        ("coach", ["Overleggen", "Escalaties"]),
+        ("project_manager", ["Overleggen", "Escalaties"]),
+    ],
+)
+def test_the_menu_leads_to_meetings_and_escalations(client, world, role, links):
+    client.force_login(world.user(role))
+
+    response = client.get(reverse("assignments:catalogue"))
+
+    menu = response.content.decode().split('class="site-nav"')[1].split("</nav>")[0]
+    for name, path in (("Overleggen", url("meetings")), ("Escalaties", url("escalations"))):
+        assert (f'href="{path}">{name}</a>' in menu) == (name in links)
+
+
+def add_escalations(world, count):
+    for index in range(count):
+        trajectory = TrajectoryFactory(department=world.department, coach=world.coach)
+        escalation = raise_one(
+            world, subject=f"Probleem {index}", trajectory=trajectory if index % 2 else None
+        )
+        if index % 3 == 0:
+            answered(escalation, world)
+
+
+def queries_for(client, path):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("role", ["coach", "project_manager"])
+def test_the_escalations_page_runs_the_same_number_of_queries_for_3_and_30(client, world, role):
+    client.force_login(world.user(role))
+    add_escalations(world, 3)
+    small = queries_for(client, url("escalations"))
+    add_escalations(world, 27)
+    large = queries_for(client, url("escalations"))
+
+    assert small == large
+    assert large <= 10
+
+
+JUNK = ["", " ", "x", "-1", "9" * 40, "<script>", "\x00", "y" * 5000]
+
+
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_in_the_escalation_forms_never_breaks_a_page(client, world, junk):
+    client.force_login(world.coach.user)
+    fields = ["department", "trajectory", "subject", "description"]
+    raised = client.post(url("escalation_new"), dict.fromkeys(fields, junk))
+    client.force_login(world.project_manager.user)
+    answer = client.post(url("escalation_answer", raise_one(world).pk), {"answer": junk})
+
+    assert raised.status_code == INVALID
+    assert answer.status_code in (302, INVALID)

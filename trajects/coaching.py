@@ -1,0 +1,269 @@
+"""The coach's own work: meetings and escalations.
+
+A coach plans and writes down their meetings (department visits, one-to-ones with a trainer,
+kick-offs, peer-review meetings, closings) and puts to the project manager the problems they
+cannot solve; the project manager answers (DOMAIN.md, "The three roles"). The project manager
+reads every meeting; an invitee reads the meeting they are invited to; only the organiser
+changes one.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from trajects import forms, services
+from trajects.models import (
+    OPEN_STATUSES,
+    Escalation,
+    Meeting,
+    MeetingKind,
+    Phase,
+    ProgressStatus,
+    Trajectory,
+)
+from trajects.views import INVALID, run_step, wants_part
+from wpo import access
+from wpo.models import Department, Person, Role
+
+MEETINGS = "trajects/meeting_list.html"
+
+# Meetings
+
+
+@require_GET
+@access.role_required(Role.COACH, Role.PROJECT_MANAGER)
+@vary_on_headers("HX-Request")
+def meetings(request):
+    kind = request.GET.get("kind", "")
+    if kind not in MeetingKind.values:
+        kind = ""
+    visible = Meeting.objects.visible_to(request.user).of_kind(kind).for_list()
+    context = {
+        "kind": kind,
+        "kinds": MeetingKind.choices,
+        "to_record": visible.to_record(),
+        "upcoming": visible.upcoming(),
+        "held": visible.held(),
+    }
+    template = f"{MEETINGS}#meetings" if wants_part(request) else MEETINGS
+    return render(request, template, context)
+
+
+def _coached(request):
+    return Department.objects.coached_by(request.user)
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.COACH)
+def meeting_plan(request, kind):
+    if kind not in MeetingKind.values:
+        raise Http404
+    form = forms.MeetingForm(request.POST or None, kind=kind, departments=_coached(request))
+    if form.is_valid():
+        meeting = run_step(
+            form, services.plan_meeting, kind=kind, **form.cleaned_data, by=request.user
+        )
+        if meeting:
+            messages.success(request, _("The meeting is planned."))
+            return redirect("trajects:meeting", pk=meeting.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "kind": MeetingKind(kind)}
+    return render(request, "trajects/meeting_form.html", context, status=status)
+
+
+def trainer_figures(trajectories) -> dict:
+    """What a one-to-one is about (DOMAIN.md: number of participants, progress, results
+    achieved), for the trajectories of one trainer, in one query."""
+    running = Q(closed_on__isnull=True, stopped_on__isnull=True)
+    progress = "skills__progress"
+    return trajectories.aggregate(
+        active=Count("pk", filter=running, distinct=True),
+        **{
+            f"phase_{phase}": Count("pk", filter=running & Q(phase=phase), distinct=True)
+            for phase in Phase.values
+        },
+        in_progress=Count(
+            progress, filter=running & Q(skills__progress__status__in=OPEN_STATUSES), distinct=True
+        ),
+        passed=Count(
+            progress, filter=Q(skills__progress__status=ProgressStatus.PASSED), distinct=True
+        ),
+        assessed=Count("skills", filter=~Q(skills__achieved_level=""), distinct=True),
+        closed=Count("pk", filter=Q(closed_on__isnull=False), distinct=True),
+    )
+
+
+@require_GET
+@login_required
+def meeting_detail(request, pk):
+    meeting = access.get_visible_or_404(
+        Meeting.objects.select_related("organiser", "trainer").prefetch_related("departments"),
+        request.user,
+        pk=pk,
+    )
+    figures = None
+    if meeting.trainer_id:
+        trajectories = Trajectory.objects.visible_to(request.user).guided_by(meeting.trainer_id)
+        figures = trainer_figures(trajectories)
+    context = {
+        "meeting": meeting,
+        "attendances": meeting.attendances.select_related("person").order_by(
+            "person__last_name", "person__first_name"
+        ),
+        "is_organiser": meeting.organiser_id == access.scope_of(request.user).person_id,
+        "figures": figures,
+        "phases": Phase.choices,
+    }
+    return render(request, "trajects/meeting_detail.html", context)
+
+
+def _organised_meeting(request, pk):
+    """A meeting the user organised: 404 when they may not see it, 403 when they only may."""
+    meeting = access.get_visible_or_404(Meeting.objects.all(), request.user, pk=pk)
+    if meeting.organiser_id != access.scope_of(request.user).person_id:
+        raise PermissionDenied
+    return meeting
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_edit(request, pk):
+    """Move a planned meeting, change who is invited, or call it off."""
+    meeting = _organised_meeting(request, pk)
+    if meeting.is_held:
+        messages.info(request, _("This meeting has been held; correct its record instead."))
+        return redirect("trajects:meeting_record", pk=meeting.pk)
+    initial = {
+        "scheduled_at": meeting.scheduled_at,
+        "title": meeting.title,
+        "location": meeting.location,
+        "trainer": meeting.trainer_id,
+        "departments": [d.pk for d in meeting.departments.all()],
+        "invitees": list(meeting.attendances.values_list("person_id", flat=True)),
+    }
+    form = forms.MeetingForm(
+        request.POST or None, kind=meeting.kind, departments=_coached(request), initial=initial
+    )
+    if request.method == "POST" and "cancel" in request.POST:
+        if run_step(form, services.cancel_meeting, meeting, by=request.user):
+            messages.success(request, _("The meeting is called off."))
+            return redirect("trajects:meetings")
+    elif form.is_valid() and run_step(
+        form, services.change_meeting, meeting, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("The meeting is changed."))
+        return redirect("trajects:meeting", pk=meeting.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "kind": MeetingKind(meeting.kind), "meeting": meeting}
+    return render(request, "trajects/meeting_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_record(request, pk):
+    """Write down a held meeting: what came of it, who was there. Again, to correct it."""
+    meeting = _organised_meeting(request, pk)
+    attendances = list(meeting.attendances.all())
+    form = forms.MeetingRecordForm(
+        request.POST or None,
+        invitees=Person.objects.filter(attendances__meeting=meeting),
+        initial={
+            "held_on": meeting.held_on or timezone.localdate(meeting.scheduled_at),
+            "notes": meeting.notes,
+            "attended": [a.person_id for a in attendances if a.attended],
+        },
+    )
+    if form.is_valid() and run_step(
+        form, services.record_meeting, meeting, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("The meeting is written down."))
+        return redirect("trajects:meeting", pk=meeting.pk)
+    status = INVALID if form.errors else 200
+    context = {"form": form, "meeting": meeting}
+    return render(request, "trajects/meeting_record.html", context, status=status)
+
+
+# Escalations
+
+
+@require_GET
+@access.role_required(Role.COACH, Role.PROJECT_MANAGER)
+def escalations(request):
+    visible = Escalation.objects.visible_to(request.user).for_list()
+    context = {"open": visible.open(), "answered": visible.answered()}
+    return render(request, "trajects/escalation_list.html", context)
+
+
+def _trajectory_asked(request):
+    try:
+        return int(request.GET["trajectory"])
+    except (KeyError, ValueError):
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@access.role_required(Role.COACH)
+def escalation_new(request):
+    """Raise a problem to the project manager; from a participant's page, about them."""
+    trajectories = (
+        Trajectory.objects.in_coached_departments(request.user)
+        .active()
+        .select_related("participant", "department")
+        .order_by("participant__last_name", "participant__first_name")
+    )
+    about = trajectories.filter(pk=_trajectory_asked(request)).first()
+    initial = {"trajectory": about, "department": about.department_id} if about else {}
+    form = forms.EscalationForm(
+        request.POST or None,
+        departments=_coached(request),
+        trajectories=trajectories,
+        initial=initial,
+    )
+    if form.is_valid() and run_step(
+        form, services.raise_escalation, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("The problem is with the project manager now."))
+        return redirect("trajects:escalations")
+    status = INVALID if form.errors else 200
+    return render(request, "trajects/escalation_form.html", {"form": form}, status=status)
+
+
+def _escalation_page(request, escalation, form=None, status=200):
+    context = {
+        "escalation": escalation,
+        "answer_form": form or forms.AnswerForm(),
+        "may_answer": access.scope_of(request.user).is_project_manager,
+    }
+    return render(request, "trajects/escalation_detail.html", context, status=status)
+
+
+def _escalation(request, pk):
+    return access.get_visible_or_404(Escalation.objects.for_list(), request.user, pk=pk)
+
+
+@require_GET
+@login_required
+def escalation_detail(request, pk):
+    return _escalation_page(request, _escalation(request, pk))
+
+
+@require_POST
+@login_required
+def escalation_answer(request, pk):
+    escalation = _escalation(request, pk)
+    if not access.scope_of(request.user).is_project_manager:
+        raise PermissionDenied
+    form = forms.AnswerForm(request.POST)
+    if form.is_valid() and run_step(
+        form, services.answer_escalation, escalation, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("The answer is sent; the coach sees it on their page."))
+        return redirect("trajects:escalations")
+    return _escalation_page(request, escalation, form, INVALID)

@@ -1,0 +1,288 @@
+"""The project manager's figures: the organisation per business unit and department over a
+period. Everything is counted and averaged in the database, in a fixed number of queries
+however many participants there are; the page, the exports and the PDF report read the same
+`Report`.
+
+What counts where:
+- "now": open trajectories by phase, registrations waiting, escalations not yet answered;
+- "in the period": trajectories that ran during it, started (agreed start), closed, stopped;
+  assignments passed, skills assessed, certificates issued (valid ones) on a day in it;
+- durations: trajectories closed in the period, from agreed start to closing, and assignments
+  passed in it, from introduction to passed; days paused never count (DOMAIN.md, norms).
+"""
+
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce, TruncQuarter
+
+from assignments.models import Level, Skill
+from trajects.dashboards import FIGURES, count_per, department_figures
+from trajects.models import (
+    AssignmentProgress,
+    Escalation,
+    Pause,
+    ProgressStatus,
+    Trajectory,
+    TrajectorySkill,
+)
+from wpo.models import Department
+
+LEVELS = [level.value for level in Level]
+# the department figures that add up to a total
+COUNTS = [
+    *FIGURES,
+    *("open_escalations", "during", "started", "closed", "stopped", "certificates"),
+    *("passed", "assessed", "shorter", "longer", "over_norm"),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # the last day in it
+    label: str = ""  # in words: "2026", "kwartaal 1, 2026"
+
+    @property
+    def days(self) -> tuple[datetime.date, datetime.date]:
+        """For a `__range` lookup: both ends included."""
+        return (self.start, self.end)
+
+    def quarters(self) -> list[datetime.date]:
+        """The first day of every quarter the period touches."""
+        first, quarters = quarter_of(self.start), []
+        while first <= self.end:
+            quarters.append(first)
+            first = add_quarter(first)
+        return quarters
+
+
+def quarter_of(day: datetime.date) -> datetime.date:
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def add_quarter(first: datetime.date) -> datetime.date:
+    months = first.year * 12 + first.month - 1 + 3
+    return datetime.date(months // 12, months % 12 + 1, 1)
+
+
+class DaysBetween(Func):
+    """Whole days from one date to a later one. PostgreSQL subtracts dates into days; SQLite
+    has no date type and counts in Julian days."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, start, end):
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS integer)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def trajectory_days():
+    """A closed trajectory's length in days, from the agreed start to the closing, its pauses
+    left out."""
+    paused = (
+        Pause.objects.filter(trajectory=OuterRef("pk"))
+        .order_by()
+        .values("trajectory")
+        .annotate(
+            days=Sum(DaysBetween("starts_on", Coalesce("resumed_on", "trajectory__closed_on")))
+        )
+        .values("days")
+    )
+    return DaysBetween("agreed_start", "closed_on") - Coalesce(
+        Subquery(paused, output_field=IntegerField()), 0
+    )
+
+
+def assignment_days():
+    """A passed assignment's length in days, from introduction to passed, pauses left out."""
+    return DaysBetween("introduced_on", "passed_on") - F("paused_days")
+
+
+def average_per(queryset, path: str, field: str):
+    """The average of `field` over the rows of `queryset` that point at the outer row."""
+    averaged = (
+        queryset.filter(**{path: OuterRef("pk")})
+        .order_by()
+        .values(path)
+        .annotate(average=Avg(field))
+        .values("average")
+    )
+    return Subquery(averaged, output_field=FloatField())
+
+
+def norms() -> dict:
+    return {
+        "trajectory_min_days": settings.WPO_NORM_TRAJECTORY_MIN_DAYS,
+        "trajectory_max_days": settings.WPO_NORM_TRAJECTORY_MAX_DAYS,
+        "assignment_weeks": settings.WPO_NORM_ASSIGNMENT_WEEKS,
+    }
+
+
+class Report:
+    """The figures for `user` (the project manager sees the whole organisation) over `period`,
+    for one business unit or all. Each property runs its queries once."""
+
+    def __init__(self, user, period: Period, unit=None):
+        self.period, self.unit = period, unit
+        self.norms = norms()
+
+        def in_unit(path: str) -> Q:
+            """Rows whose department (at `path`) belongs to the chosen business unit."""
+            return Q(**{f"{path}business_unit": unit}) if unit else Q()
+
+        self._departments = Department.objects.visible_to(user).filter(in_unit(""))
+        self._trajectories = Trajectory.objects.visible_to(user).filter(in_unit("department__"))
+        self._closed = self._trajectories.filter(closed_on__range=period.days).annotate(
+            days=trajectory_days()
+        )
+        self._passed = (
+            AssignmentProgress.objects.visible_to(user)
+            .filter(
+                in_unit("trajectory_skill__trajectory__department__"),
+                status=ProgressStatus.PASSED,
+                passed_on__range=period.days,
+            )
+            .annotate(days=assignment_days())
+        )
+        self._assessed = TrajectorySkill.objects.visible_to(user).filter(
+            in_unit("trajectory__department__"), assessed_on__range=period.days
+        )
+        # certificates come after trajectories (imports flow one way): looked up by name
+        certificate = apps.get_model("certificates", "Certificate")
+        self._certificates = (
+            certificate.objects.visible_to(user)
+            .valid()
+            .filter(in_unit("trajectory__department__"), issued_on__range=period.days)
+        )
+        self._escalations = (
+            Escalation.objects.visible_to(user).open().filter(in_unit("department__"))
+        )
+
+    def during(self):
+        """Trajectories that ran on at least one day of the period."""
+        start, end = self.period.days
+        return self._trajectories.filter(agreed_start__lte=end).exclude(
+            Q(closed_on__lt=start) | Q(stopped_on__lt=start)
+        )
+
+    @cached_property
+    def departments(self) -> list[Department]:
+        """Every department with its figures now, in the period and of durations."""
+        days = self.norms
+        closed, passed = self._closed, self._passed
+        return list(
+            department_figures(self._departments).annotate(
+                open_escalations=count_per(self._escalations, "department"),
+                during=count_per(self.during(), "department"),
+                started=count_per(
+                    self._trajectories.filter(agreed_start__range=self.period.days), "department"
+                ),
+                closed=count_per(closed, "department"),
+                stopped=count_per(
+                    self._trajectories.filter(stopped_on__range=self.period.days), "department"
+                ),
+                certificates=count_per(self._certificates, "trajectory__department"),
+                passed=count_per(passed, "trajectory_skill__trajectory__department"),
+                assessed=count_per(self._assessed, "trajectory__department"),
+                trajectory_days=average_per(closed, "department", "days"),
+                shorter=count_per(
+                    closed.filter(days__lt=days["trajectory_min_days"]), "department"
+                ),
+                longer=count_per(closed.filter(days__gt=days["trajectory_max_days"]), "department"),
+                assignment_days=average_per(
+                    passed, "trajectory_skill__trajectory__department", "days"
+                ),
+                over_norm=count_per(
+                    passed.filter(days__gt=days["assignment_weeks"] * 7),
+                    "trajectory_skill__trajectory__department",
+                ),
+            )
+        )
+
+    @cached_property
+    def totals(self) -> dict:
+        """The departments' counts added up, and the averages over all rows (never an average
+        of averages)."""
+        totals = {name: sum(getattr(row, name) for row in self.departments) for name in COUNTS}
+        totals["trajectory_days"] = self._closed.aggregate(average=Avg("days"))["average"]
+        totals["assignment_days"] = self._passed.aggregate(average=Avg("days"))["average"]
+        return totals
+
+    @cached_property
+    def quarters(self) -> list[dict]:
+        """Started, closed and stopped per quarter of the period: a trajectory started in one
+        quarter and closed in another counts in both."""
+        counts = {
+            quarter: dict.fromkeys(("started", "closed", "stopped"), 0)
+            for quarter in self.period.quarters()
+        }
+        for name, field in (
+            ("started", "agreed_start"),
+            ("closed", "closed_on"),
+            ("stopped", "stopped_on"),
+        ):
+            rows = (
+                self._trajectories.filter(**{f"{field}__range": self.period.days})
+                .annotate(quarter=TruncQuarter(field))
+                .order_by()
+                .values("quarter")
+                .annotate(n=Count("pk"))
+            )
+            for row in rows:
+                counts[row["quarter"]][name] = row["n"]
+        return [{"quarter": quarter, **figures} for quarter, figures in counts.items()]
+
+    @cached_property
+    def skills(self) -> list[Skill]:
+        """Per skill: assignments passed at each level (`passed_A`...), and skills assessed at
+        each level reached (`assessed_A`...)."""
+        passed = {
+            f"passed_{level}": count_per(
+                self._passed.filter(assignment__level=level), "assignment__skill"
+            )
+            for level in LEVELS
+        }
+        assessed = {
+            f"assessed_{level}": count_per(self._assessed.filter(achieved_level=level), "skill")
+            for level in LEVELS
+        }
+        return list(Skill.objects.annotate(**passed, **assessed))
+
+    def participants(self):
+        """Who took part in the period, with phase and skills: only on request, for the
+        organisation's own use."""
+        return (
+            self.during()
+            .select_related("participant", "department")
+            .prefetch_related(
+                Prefetch("skills", queryset=TrajectorySkill.objects.select_related("skill"))
+            )
+            .order_by("department__name", "participant__last_name", "participant__first_name")
+        )

@@ -1,0 +1,29 @@
+"""gunicorn's settings for production: `gunicorn --config wpo/gunicorn.py`, behind nginx or a
+load balancer (see docs/deploy.md). Where it listens is the caller's: `--bind` (default
+127.0.0.1:8000)."""
+
+import os
+
+wsgi_app = "wpo.wsgi:application"
+
+# Plain processes: nginx buffers slow phones, so a worker is never held by a bad connection.
+# Three suit one small server; WEB_CONCURRENCY is gunicorn's usual way to say otherwise.
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+
+# Printing a batch of certificates as one PDF takes a while; nothing else comes near this.
+timeout = 120
+graceful_timeout = 30
+# WeasyPrint's memory only grows: a worker is replaced now and then, never all at once.
+max_requests = 1000
+max_requests_jitter = 100
+
+# The log goes to stdout for journald. A request line holds no address and no query string:
+# a search for a participant's name would otherwise land in the log. The request id is the one
+# nginx sets (`proxy_set_header X-Request-ID $request_id`), so its log lines match ours.
+accesslog = "-"
+access_log_format = (
+    'method=%(m)s path="%(U)s" status=%(s)s bytes=%(b)s ms=%(M)s request_id=%({x-request-id}i)s'
+)
+
+# gunicornc is not used; without this every instance on a machine wants the same socket.
+control_socket_disable = True
