@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trajects.forms import date_field, text_field
+from wpo.forms import ManyField
 
 
 class IssueForm(forms.Form):
@@ -52,7 +53,7 @@ class SelectionForm(forms.Form):
 
 class BatchForm(forms.Form):
     title = forms.CharField(label=_("Name of the print job"), max_length=200)
-    certificates = forms.ModelMultipleChoiceField(
+    certificates = ManyField(
         queryset=None,
         error_messages={
             "required": _("Choose at least one certificate."),

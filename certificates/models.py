@@ -2,13 +2,14 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assignments.models import Level
 from trajects.models import Trajectory, TrajectoryPartQuerySet
+from wpo import access
 from wpo.models import recorded_by
 
 # No 0/O or 1/I/L: the code is typed over from paper.
@@ -130,8 +131,12 @@ class CertificateBatch(models.Model):
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
-            """A batch is the requester's own print job: nobody else sees it."""
-            return self.filter(requested_by_id=user.pk) if user.is_authenticated else self.none()
+            """The requester's own print job, and only while they may still see every
+            certificate in it (a coach who no longer coaches the department loses it)."""
+            outside = Certificate.objects.filter(batches=OuterRef("pk")).exclude(
+                access.trajectory_q(user, "trajectory__")
+            )
+            return self.filter(access.requested_by_q(user)).exclude(Exists(outside))
 
         def ready(self):
             return self.filter(finished_at__isnull=False)

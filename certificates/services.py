@@ -26,6 +26,7 @@ from certificates.models import (
 )
 from trajects.models import Phase, Trajectory
 from trajects.services import StepRefused
+from wpo import access
 
 MISS_WINDOW = datetime.timedelta(hours=1)
 
@@ -59,9 +60,14 @@ def skill_lines(trajectory: Trajectory) -> list[dict]:
     ]
 
 
+def _check_may_certify(by, trajectory):
+    if not access.may_certify(by, trajectory):
+        _refuse(_("Only a coach of this department or the project manager issues certificates."))
+
+
 @transaction.atomic
 def issue_certificate(
-    trajectory: Trajectory, *, issued_on: datetime.date, place: str, by=None
+    trajectory: Trajectory, *, issued_on: datetime.date, place: str, by
 ) -> Certificate:
     """A snapshot of what the participant achieved, for the closing."""
     trajectory = (
@@ -69,6 +75,7 @@ def issue_certificate(
         .select_related("participant", "trainer", "coach")
         .get(pk=trajectory.pk)
     )
+    _check_may_certify(by, trajectory)
     if trajectory.stopped_on:
         _refuse(_("This trajectory was stopped early; it gets no certificate."))
     if trajectory.phase != Phase.CLOSING:
@@ -99,9 +106,14 @@ def issue_certificate(
 
 
 @transaction.atomic
-def revoke_certificate(certificate: Certificate, *, reason: str, by=None) -> Certificate:
+def revoke_certificate(certificate: Certificate, *, reason: str, by) -> Certificate:
     """The certificate stops being valid; the verification page says so from now on."""
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("trajectory")
+        .get(pk=certificate.pk)
+    )
+    _check_may_certify(by, certificate.trajectory)
     if not certificate.is_valid:
         _refuse(_("This certificate has already been revoked."))
     if not reason.strip():
@@ -112,7 +124,7 @@ def revoke_certificate(certificate: Certificate, *, reason: str, by=None) -> Cer
 
 
 @transaction.atomic
-def reissue_certificate(certificate: Certificate, *, reason: str, by=None) -> Certificate:
+def reissue_certificate(certificate: Certificate, *, reason: str, by) -> Certificate:
     """Revoke, and issue a new one today with what is recorded now (a corrected name, a skill
     assessed again). Both happen, or neither."""
     revoked = revoke_certificate(certificate, reason=reason, by=by)
@@ -130,6 +142,8 @@ def request_batch(certificates, *, title: str, site_url: str, by) -> Certificate
     certificates = list(certificates)
     if not certificates:
         _refuse(_("Choose at least one certificate."), "certificates")
+    if not all(certificate.is_valid for certificate in certificates):
+        _refuse(_("A revoked certificate is not printed."), "certificates")
     batch = CertificateBatch.objects.create(title=title, site_url=site_url, requested_by=by)
     batch.certificates.set(certificates)
     batch.task_id = str(render_batch.enqueue(batch.pk).id)
@@ -139,7 +153,8 @@ def request_batch(certificates, *, title: str, site_url: str, by) -> Certificate
 
 def make_batch_pdf(batch: CertificateBatch) -> CertificateBatch:
     """The worker's part: render every certificate of the batch into one PDF."""
-    certificates = batch.certificates.order_by("participant_name", "pk")
+    # revoked since it was asked for: left out
+    certificates = batch.certificates.valid().order_by("participant_name", "pk")
     batch.pdf = documents.certificates_pdf(certificates, site_url=batch.site_url)
     batch.finished_at = timezone.now()
     batch.save(update_fields=["pdf", "finished_at"])

@@ -12,6 +12,7 @@ from certificates.models import Certificate, CertificateBatch
 from trajects.models import Meeting, MeetingKind, Trajectory
 from trajects.views import INVALID, run_step, wants_part
 from wpo import access, audit
+from wpo.idempotency import idempotent
 from wpo.models import AuditAction, Department, Role
 
 TOO_MANY_REQUESTS = 429
@@ -60,6 +61,7 @@ def trajectory_certificates(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def issue(request, pk):
     trajectory = _trajectory(request, pk)
     if not access.may_certify(request.user, trajectory):
@@ -77,6 +79,7 @@ def issue(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def revoke(request, pk):
     queryset = Certificate.objects.select_related("trajectory__participant")
     certificate = access.get_visible_or_404(queryset, request.user, pk=pk)
@@ -134,6 +137,7 @@ def _selected(certificates, selection):
 
 @require_http_methods(["GET", "POST"])
 @access.role_required(Role.COACH, Role.PROJECT_MANAGER)
+@idempotent
 def batch_new(request):
     printable = Certificate.objects.visible_to(request.user).valid()
     selection = forms.SelectionForm(

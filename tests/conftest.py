@@ -9,6 +9,7 @@ from tests.factories import (
     UserFactory,
     staff_member,
 )
+from tests.serving import manage, production_environment
 from wpo.models import Department, Person, Role
 
 
@@ -49,6 +50,14 @@ def weasyprint():
             pytest.fail(message)
         pytest.skip(message)
     return weasyprint
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """The static files collected once for every test that runs the production stack."""
+    folder = tmp_path_factory.mktemp("static")
+    manage(production_environment(folder, "sqlite://"), "collectstatic", "--no-input", "-v0")
+    return folder
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from assignments.models import Assignment, Level, Skill
@@ -20,7 +21,7 @@ from trajects.models import (
     Trajectory,
     TrajectorySkill,
 )
-from wpo.models import BusinessUnit, Department, Membership, Person, Role
+from wpo.models import BusinessUnit, Department, Membership, Person, Role, Submission
 
 PASSWORD = "wpo-test-password"
 
@@ -298,3 +299,19 @@ def many_participants(department, trainer, coach, count: int) -> None:
         )
         for n, person in enumerate(people[count:])
     )
+    # fresh statistics, as autovacuum keeps them in production: without them PostgreSQL plans
+    # the signals' subqueries as if the tables were empty
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A form post carried out under a one-time token, with its answer (wpo.idempotency)."""
+
+    class Meta:
+        model = Submission
+
+    user = factory.SubFactory(UserFactory)
+    token = factory.Sequence(lambda n: f"token-{n}")
+    status = 302
+    headers = factory.LazyFunction(lambda: {"Location": "/"})

@@ -30,6 +30,7 @@ from trajects.models import (
 )
 from trajects.views import INVALID, run_step, wants_part
 from wpo import access
+from wpo.idempotency import idempotent
 from wpo.models import Department, Person, Role
 
 MEETINGS = "trajects/meeting_list.html"
@@ -62,6 +63,7 @@ def _coached(request):
 
 @require_http_methods(["GET", "POST"])
 @access.role_required(Role.COACH)
+@idempotent
 def meeting_plan(request, kind):
     if kind not in MeetingKind.values:
         raise Http404
@@ -112,12 +114,18 @@ def meeting_detail(request, pk):
     if meeting.trainer_id:
         trajectories = Trajectory.objects.visible_to(request.user).guided_by(meeting.trainer_id)
         figures = trainer_figures(trajectories)
+    person_id = access.scope_of(request.user).person_id
+    attendances = meeting.attendances.select_related("person").order_by(
+        "person__last_name", "person__first_name"
+    )
+    is_organiser = meeting.organiser_id == person_id
+    if not is_organiser and not any(a.person_id == person_id for a in attendances):
+        # a coach of one of its departments: only the invitees of their own departments
+        attendances = attendances.filter(access.person_q(request.user, "person__")).distinct()
     context = {
         "meeting": meeting,
-        "attendances": meeting.attendances.select_related("person").order_by(
-            "person__last_name", "person__first_name"
-        ),
-        "is_organiser": meeting.organiser_id == access.scope_of(request.user).person_id,
+        "attendances": attendances,
+        "is_organiser": is_organiser,
         "figures": figures,
         "phases": Phase.choices,
     }
@@ -134,6 +142,7 @@ def _organised_meeting(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def meeting_edit(request, pk):
     """Move a planned meeting, change who is invited, or call it off."""
     meeting = _organised_meeting(request, pk)
@@ -167,6 +176,7 @@ def meeting_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def meeting_record(request, pk):
     """Write down a held meeting: what came of it, who was there. Again, to correct it."""
     meeting = _organised_meeting(request, pk)
@@ -210,6 +220,7 @@ def _trajectory_asked(request):
 
 @require_http_methods(["GET", "POST"])
 @access.role_required(Role.COACH)
+@idempotent
 def escalation_new(request):
     """Raise a problem to the project manager; from a participant's page, about them."""
     trajectories = (
@@ -256,6 +267,7 @@ def escalation_detail(request, pk):
 
 @require_POST
 @login_required
+@idempotent
 def escalation_answer(request, pk):
     escalation = _escalation(request, pk)
     if not access.scope_of(request.user).is_project_manager:

@@ -5,7 +5,8 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Level
@@ -19,11 +20,13 @@ from trajects.models import (
     Trajectory,
 )
 from trajects.services import (
+    EditConflict,
     add_months,
     invitable_trainers,
     invitable_trajectories,
     unusual_period,
 )
+from wpo.forms import ManyField
 from wpo.models import Department, Person
 
 WEEK = datetime.timedelta(days=7)
@@ -33,12 +36,43 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def add_refusal(form, error: ValidationError):
-    """A service's refusal on the form: at its field where the form has one, on top otherwise."""
+    """A service's refusal on the form: at its field where the form has one, on top otherwise.
+    An edit conflict also shows what was saved meanwhile, and the form takes on the saved
+    version, so saving again (after taking over what is needed) is on purpose."""
+    if isinstance(error, EditConflict):
+        form.conflict = saved_lines(error)
+        form.data = form.data.copy()
+        form.data[form.add_prefix("version")] = error.saved.version
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def saved_lines(conflict: EditConflict) -> list[tuple[str, str]]:
+    """(label, text) for each field of the row as someone else saved it."""
+    row, lines = conflict.saved, []
+    for name in conflict.fields:
+        field, value = row._meta.get_field(name), getattr(row, name)
+        if field.choices:
+            value = getattr(row, f"get_{name}_display")()
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, datetime.datetime):
+            value = formats.date_format(timezone.localtime(value), "j F Y, H:i")
+        elif isinstance(value, datetime.date):
+            value = formats.date_format(value, "j F Y")
+        lines.append((capfirst(field.verbose_name), "" if value is None else str(value)))
+    return lines
+
+
+class VersionedForm(forms.Form):
+    """An edit form: it carries the version of the row it was loaded with, so a save over
+    someone else's newer save is refused (`services.EditConflict`). Empty on a page loaded
+    before versions existed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class DateInput(forms.DateInput):
@@ -337,11 +371,19 @@ class ConversationForm(ConversationTextForm):
         self.fields["second_assessor"].queryset = coaches
 
 
-class ConfirmForm(forms.Form):
+class ConversationEditForm(VersionedForm, ConversationTextForm):
+    pass
+
+
+class MoveForm(VersionedForm, PlanForm):
+    pass
+
+
+class ConfirmForm(VersionedForm):
     initials = forms.CharField(label=_("Your initials"), max_length=8)
 
 
-class AssessForm(forms.Form):
+class AssessForm(VersionedForm):
     level = forms.ChoiceField(label=_("Level reached"), widget=forms.RadioSelect)
     assessed_on = date_field(_("Assessed on"), initial=today)
     assessed_by = PersonChoiceField(label=_("Assessor"), queryset=Person.objects.none())
@@ -372,23 +414,6 @@ class PauseForm(forms.Form):
 
 
 # The coach's own work: meetings and escalations
-
-
-class ManyField(forms.ModelMultipleChoiceField):
-    """Ticked rows. A number too big for the database (typed in, not ticked) is an unknown
-    choice, not a server error: Django guards the single lookup against it, not the `__in`."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def _check_values(self, value):
-        for pk in value:
-            if str(pk).isdigit() and int(pk) >= 2**63:
-                raise ValidationError(
-                    self.error_messages["invalid_choice"],
-                    code="invalid_choice",
-                    params={"value": pk},
-                )
-        return super()._check_values(value)
 
 
 def invitee_choices(kind, departments) -> list:

@@ -26,7 +26,7 @@ TRACKED = [
     (FloorNote, "trajectory_id"),
     (Pause, "trajectory_id"),
 ]
-UNSHOWN = {"id", "created_at", "updated_at"}
+UNSHOWN = {"id", "created_at", "updated_at", "version"}  # version: not kept in history
 ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
 SHORT = 120
 

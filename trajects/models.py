@@ -25,6 +25,18 @@ def check_progress_in_trajectory(row):
         )
 
 
+class Versioned(models.Model):
+    """A row that two people may edit at once (optimistic concurrency): an edit form carries
+    the version it was loaded with, and a save from a form loaded before someone else's save
+    is refused (`trajects.services.EditConflict`). Every save through the services counts it
+    up. Not kept in the history: it says nothing about the participant."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class TrajectoryPartQuerySet(models.QuerySet):
     """For rows that belong to one trajectory: visible when their trajectory is."""
 
@@ -389,7 +401,7 @@ class Trajectory(models.Model):
         return todo
 
 
-class TrajectorySkill(models.Model):
+class TrajectorySkill(Versioned):
     """A skill chosen for a trajectory, with the level aimed at and, once assessed, reached."""
 
     trajectory = models.ForeignKey(
@@ -407,7 +419,7 @@ class TrajectorySkill(models.Model):
     assessed_by = optional_person(_("assessed by"))
     second_assessor = optional_person(_("second assessor"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
     objects = TrajectoryPartQuerySet.as_manager()
 
     class Meta:
@@ -504,6 +516,8 @@ class AssignmentProgress(models.Model):
             return self.filter(
                 status=ProgressStatus.INDEPENDENT_WEEK,
                 independent_until__range=(monday, monday + datetime.timedelta(days=6)),
+                trajectory_skill__trajectory__closed_on__isnull=True,
+                trajectory_skill__trajectory__stopped_on__isnull=True,
             )
 
     objects = QuerySet.as_manager()
@@ -606,7 +620,7 @@ class Outcome(models.TextChoices):
     NOT_YET = "not_yet", _("not yet: back to practising")
 
 
-class GuidanceConversation(models.Model):
+class GuidanceConversation(Versioned):
     """A planned or held guidance conversation between participant and trainer."""
 
     trajectory = models.ForeignKey(
@@ -647,7 +661,7 @@ class GuidanceConversation(models.Model):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class QuerySet(TrajectoryPartQuerySet):
         def held(self):

@@ -18,6 +18,7 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     Max,
@@ -116,18 +117,13 @@ class Rule:
         return f"norm_{self.key}_level"
 
     def severity_expression(self):
-        return Case(
-            When(**{f"{self.over}__gt": self.red_after}, then=Value(Severity.RED)),
-            When(**{f"{self.over}__gt": 0}, then=Value(Severity.ORANGE)),
-            default=Value(Severity.GREEN),
-            output_field=IntegerField(),
-        )
+        return _level(self.over, 0, self.red_after)
 
     def signal(self, trajectory) -> Signal | None:
         over = getattr(trajectory, self.over)
         if over is None or over <= 0:
             return None
-        severity = Severity(getattr(trajectory, self.level))
+        severity = Severity.RED if over > self.red_after else Severity.ORANGE
         return Signal(self.key, severity, self.wording(self.norm + over, trajectory))
 
 
@@ -266,63 +262,81 @@ def _when_open(expression, *also):
 
 
 def annotate(queryset, today: datetime.date | None = None):
-    """`queryset` of trajectories with, per rule, the days past its norm (`norm_<key>`) and
-    its severity (`norm_<key>_level`), and the worst of them as `signal_level`.
+    """`queryset` of trajectories with, per rule, the days past its norm (`norm_<key>`; its
+    severity `norm_<key>_level` can be filtered on), and the worst severity as `signal_level`.
 
     Every measure counts to today and then takes off the days of the current pause, which
     is the same as counting to its first day."""
-    from trajects.models import Pause, Phase, ProgressStatus
+    from trajects.models import Phase, ProgressStatus
 
     norm = {rule.key: Value(rule.norm) for rule in rules()}
     today = Value(today or timezone.localdate(), output_field=DateField())
-    current_pause = Pause.objects.current().filter(trajectory=OuterRef("pk")).values("starts_on")
     paused_now = F("norm_paused_now")
-    queryset = queryset.annotate(
-        norm_paused_now=Coalesce(DaysBetween(today, Subquery(current_pause[:1])), 0),
-        norm_conversation_since=_conversation_since(OuterRef("pk"), F("agreed_start")),
-    ).annotate(
-        norm_assignment=_highest(
-            _open_progress(), DaysBetween(today, F("introduced_on")) - F("paused_days")
+    queryset = (
+        queryset.alias(
+            # a join, not a subquery: the measures below use it many times (one current pause at
+            # most, a database constraint, so the join adds no rows)
+            norm_pause=FilteredRelation("pauses", condition=Q(pauses__resumed_on__isnull=True)),
         )
-        - paused_now
-        - norm["assignment"],
-        norm_assignment_title=_highest(
-            _open_progress(),
-            DaysBetween(today, F("introduced_on")) - F("paused_days"),
-            "assignment__title",
-        ),
-        norm_look_back=_highest(
-            _open_progress(look_back_done_on__isnull=True, look_back_due_on__isnull=False),
-            DaysBetween(today, F("look_back_due_on")),
+        .annotate(
+            norm_paused_now=Coalesce(DaysBetween(today, F("norm_pause__starts_on")), 0),
+            norm_conversation_since=_conversation_since(OuterRef("pk"), F("agreed_start")),
         )
-        - paused_now,
-        norm_follow_up=_highest(
-            _open_progress(status=ProgressStatus.INDEPENDENT_WEEK),
-            DaysBetween(today, F("independent_until")),
-        )
-        - paused_now,
-        norm_past_end=_when_open(DaysBetween(today, F("agreed_end")) - paused_now),
-        norm_too_long=_when_open(
-            DaysBetween(today, F("agreed_start")) - _days_paused() - paused_now - norm["too_long"]
-        ),
-        norm_short=_when_open(
-            Value(settings.WPO_NORM_TRAJECTORY_MIN_DAYS)
-            - DaysBetween(F("agreed_end"), F("agreed_start"))
-        ),
-        norm_conversation=_when_open(
-            DaysBetween(today, F("norm_conversation_since"))
-            - _days_paused(
-                starts_on__gte=_conversation_since(
-                    OuterRef("trajectory"), F("trajectory__agreed_start")
+        .annotate(
+            # a closed trajectory may still have an assignment marked in progress: no signal
+            norm_assignment=_when_open(
+                _highest(
+                    _open_progress(), DaysBetween(today, F("introduced_on")) - F("paused_days")
                 )
-            )
-            - paused_now
-            - norm["conversation"],
-            Q(phase__in=[Phase.LEARNING, Phase.ASSESSMENT]),
-        ),
+                - paused_now
+                - norm["assignment"]
+            ),
+            norm_assignment_title=_highest(
+                _open_progress(),
+                DaysBetween(today, F("introduced_on")) - F("paused_days"),
+                "assignment__title",
+            ),
+            norm_look_back=_when_open(
+                _highest(
+                    _open_progress(look_back_done_on__isnull=True, look_back_due_on__isnull=False),
+                    DaysBetween(today, F("look_back_due_on")),
+                )
+                - paused_now
+            ),
+            norm_follow_up=_when_open(
+                _highest(
+                    _open_progress(status=ProgressStatus.INDEPENDENT_WEEK),
+                    DaysBetween(today, F("independent_until")),
+                )
+                - paused_now
+            ),
+            norm_past_end=_when_open(DaysBetween(today, F("agreed_end")) - paused_now),
+            norm_too_long=_when_open(
+                DaysBetween(today, F("agreed_start"))
+                - _days_paused()
+                - paused_now
+                - norm["too_long"]
+            ),
+            norm_short=_when_open(
+                Value(settings.WPO_NORM_TRAJECTORY_MIN_DAYS)
+                - DaysBetween(F("agreed_end"), F("agreed_start"))
+            ),
+            norm_conversation=_when_open(
+                DaysBetween(today, F("norm_conversation_since"))
+                - _days_paused(
+                    starts_on__gte=_conversation_since(
+                        OuterRef("trajectory"), F("trajectory__agreed_start")
+                    )
+                )
+                - paused_now
+                - norm["conversation"],
+                Q(phase__in=[Phase.LEARNING, Phase.ASSESSMENT]),
+            ),
+        )
     )
+    # The levels are not selected: each would repeat its measure's subqueries in SQL.
     levels = {rule.level: rule.severity_expression() for rule in rules()}
-    return queryset.annotate(**levels).annotate(
+    return queryset.alias(**levels).annotate(
         signal_level=Greatest(*(F(name) for name in levels), output_field=IntegerField())
     )
 

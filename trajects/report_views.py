@@ -359,9 +359,8 @@ def _per_skill(report, prefix: str, title: str) -> Section:
 
 
 def _durations(report) -> Section:
-    norms = report.norms
-    shortest, longest = norms["trajectory_min_days"], norms["trajectory_max_days"]
-    weeks = norms["assignment_weeks"]
+    shortest, longest = report.norms["trajectory_min_days"], report.norms["trajectory_max_days"]
+    weeks = report.norms["assignment_weeks"]
     table = _department_table(
         report,
         "durations",

@@ -22,7 +22,6 @@ from django.db.models import (
     Count,
     F,
     FloatField,
-    Func,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -42,6 +41,7 @@ from trajects.models import (
     Trajectory,
     TrajectorySkill,
 )
+from trajects.norms import DaysBetween
 from wpo.models import Department
 
 LEVELS = [level.value for level in Level]
@@ -82,27 +82,6 @@ def add_quarter(first: datetime.date) -> datetime.date:
     return datetime.date(months // 12, months % 12 + 1, 1)
 
 
-class DaysBetween(Func):
-    """Whole days from one date to a later one. PostgreSQL subtracts dates into days; SQLite
-    has no date type and counts in Julian days."""
-
-    output_field = IntegerField()
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-
-    def __init__(self, start, end):
-        super().__init__(end, start)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS integer)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-
 def trajectory_days():
     """A closed trajectory's length in days, from the agreed start to the closing, its pauses
     left out."""
@@ -111,18 +90,18 @@ def trajectory_days():
         .order_by()
         .values("trajectory")
         .annotate(
-            days=Sum(DaysBetween("starts_on", Coalesce("resumed_on", "trajectory__closed_on")))
+            days=Sum(DaysBetween(Coalesce("resumed_on", "trajectory__closed_on"), "starts_on"))
         )
         .values("days")
     )
-    return DaysBetween("agreed_start", "closed_on") - Coalesce(
+    return DaysBetween("closed_on", "agreed_start") - Coalesce(
         Subquery(paused, output_field=IntegerField()), 0
     )
 
 
 def assignment_days():
     """A passed assignment's length in days, from introduction to passed, pauses left out."""
-    return DaysBetween("introduced_on", "passed_on") - F("paused_days")
+    return DaysBetween("passed_on", "introduced_on") - F("paused_days")
 
 
 def average_per(queryset, path: str, field: str):
@@ -137,7 +116,7 @@ def average_per(queryset, path: str, field: str):
     return Subquery(averaged, output_field=FloatField())
 
 
-def norms() -> dict:
+def norm_settings() -> dict:
     return {
         "trajectory_min_days": settings.WPO_NORM_TRAJECTORY_MIN_DAYS,
         "trajectory_max_days": settings.WPO_NORM_TRAJECTORY_MAX_DAYS,
@@ -151,7 +130,7 @@ class Report:
 
     def __init__(self, user, period: Period, unit=None):
         self.period, self.unit = period, unit
-        self.norms = norms()
+        self.norms = norm_settings()
 
         def in_unit(path: str) -> Q:
             """Rows whose department (at `path`) belongs to the chosen business unit."""

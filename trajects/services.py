@@ -35,6 +35,7 @@ from trajects.models import (
     ProgressStatus,
     Trajectory,
     TrajectorySkill,
+    Versioned,
 )
 from wpo import access
 from wpo.models import Department, Membership, Person, Role
@@ -47,6 +48,29 @@ INITIALS = re.compile(r"^[^\W\d_][^\W\d_. ]*(?:[. ]+[^\W\d_]+)*\.?$")
 
 class StepRefused(ValidationError):
     """The method does not allow this step now; the message says why."""
+
+
+class EditConflict(StepRefused):
+    """Someone else saved the row after this form was loaded: saving would overwrite their
+    work unseen. `saved` is the row as stored now and `fields` the ones the form edits, so the
+    page shows what they stored next to what was typed."""
+
+    def __init__(self, saved: Versioned, fields=()):
+        super().__init__(
+            _(
+                "Someone else saved this while you were working on it. What they saved is "
+                "shown here; what you typed is still in the form. Take over what you need and "
+                "save again."
+            )
+        )
+        self.saved, self.fields = saved, tuple(fields)
+
+
+def _check_version(row: Versioned, version: int | None, fields=()):
+    """Refuse a save from a form loaded before the row's last save. Without a version (a page
+    loaded before versions existed) the save goes ahead, as it did then."""
+    if version is not None and version != row.version:
+        raise EditConflict(row, fields)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -152,6 +176,12 @@ def _save(instance, update_fields=None, *, by=None):
     except ValidationError as error:
         messages = error.error_dict if hasattr(error, "error_dict") else error.error_list
         raise StepRefused(messages) from error
+    if isinstance(instance, Versioned) and not instance._state.adding:
+        # every step reads a versioned row under a lock (its own or its trajectory's), so
+        # counting up here cannot lose a save
+        instance.version += 1
+        if update_fields is not None:
+            update_fields = [*update_fields, "version"]
     if by is not None:
         instance._history_user = by
     instance.save(update_fields=update_fields)
@@ -422,9 +452,14 @@ def _locked_planned(conversation: GuidanceConversation) -> GuidanceConversation:
 
 @transaction.atomic
 def reschedule_conversation(
-    conversation: GuidanceConversation, *, planned_at: datetime.datetime, by=None
+    conversation: GuidanceConversation,
+    *,
+    planned_at: datetime.datetime,
+    version: int | None = None,
+    by=None,
 ) -> GuidanceConversation:
     conversation = _locked_planned(conversation)
+    _check_version(conversation, version, ["planned_at"])
     if planned_at <= timezone.now():
         _refuse(_("Plan the conversation at a moment still to come."), "planned_at")
     conversation.planned_at = planned_at
@@ -432,12 +467,16 @@ def reschedule_conversation(
 
 
 @transaction.atomic
-def cancel_conversation(conversation: GuidanceConversation, *, by=None):
+def cancel_conversation(
+    conversation: GuidanceConversation, *, version: int | None = None, by=None
+) -> GuidanceConversation:
     """A planned conversation that will not take place goes; its history keeps that it was
-    planned, and who took it off."""
+    planned, and who took it off. Not when someone moved it since the page was opened."""
     conversation = _locked_planned(conversation)
+    _check_version(conversation, version, ["planned_at"])
     conversation._history_user = by
     conversation.delete()
+    return conversation
 
 
 def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor, by):
@@ -586,10 +625,12 @@ def edit_conversation(
     positive_feedback: str = "",
     agreements: str = "",
     coach_present: bool = False,
+    version: int | None = None,
     by=None,
 ) -> GuidanceConversation:
     """Correct what was written. The outcome and dates stay: they moved the assignment on.
-    Every version is kept in the conversation's history."""
+    Every version is kept in the conversation's history; a correction made on an outdated
+    page is refused, with what was saved since."""
     _check_open(_locked(conversation.trajectory))
     conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
     if not conversation.correctable:
@@ -604,19 +645,24 @@ def edit_conversation(
         "agreements": agreements,
         "coach_present": coach_present,
     }
+    _check_version(conversation, version, texts)
     _write(conversation, **texts)
     return _save(conversation, [*texts, "updated_at"], by=by)
 
 
 @transaction.atomic
-def confirm_conversation(conversation: GuidanceConversation, *, initials: str, by=None):
+def confirm_conversation(
+    conversation: GuidanceConversation, *, initials: str, version: int | None = None, by=None
+):
     """The participant, who has no login, confirms on the trainer's phone that the
-    conversation was held with them: a tap and their initials."""
+    conversation was held with them: a tap and their initials. Only what they read: a
+    correction saved since the page was opened is shown to them first."""
     conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
     if conversation.held_at is None:
         _refuse(_("Only a conversation that took place can be confirmed."))
     if conversation.participant_confirmed_at:
         _refuse(_("The participant has already confirmed this conversation."))
+    _check_version(conversation, version)
     initials = initials.strip()
     if not INITIALS.match(initials) or len(initials) > 8:
         _refuse(_("Write your initials in letters, for example A.B."), "initials")
@@ -693,14 +739,23 @@ def assess_skill(
     assessed_on: datetime.date,
     assessed_by: Person,
     second_assessor: Person | None = None,
+    version: int | None = None,
     by=None,
 ) -> TrajectorySkill:
-    """The skill is assessed at the highest level the participant reached."""
+    """The skill is assessed at the highest level the participant reached. Not over an
+    assessment someone else saved since the page was opened."""
     trajectory = _locked(trajectory_skill.trajectory)
     _check_running(trajectory)
     _check_phase(trajectory, Phase.ASSESSMENT)
     _not_in_future(assessed_on, "assessed_on")
-    trajectory_skill = TrajectorySkill.objects.select_related("skill").get(pk=trajectory_skill.pk)
+    trajectory_skill = TrajectorySkill.objects.select_related(
+        "skill", "assessed_by", "second_assessor"
+    ).get(pk=trajectory_skill.pk)
+    _check_version(
+        trajectory_skill,
+        version,
+        ["achieved_level", "assessed_on", "assessed_by", "second_assessor"],
+    )
     highest = highest_passed_level(trajectory_skill)
     if not highest:
         _refuse(_("No assignment of this skill was passed, so it cannot be assessed."))
@@ -949,11 +1004,6 @@ def plan_meeting(
     organiser_id = access.scope_of(by).person_id
     if not access.scope_of(by).coach_of:
         _refuse(_("Only a coach plans meetings."))
-    twin = Meeting.objects.filter(
-        kind=kind, organiser_id=organiser_id, scheduled_at=scheduled_at
-    ).first()
-    if twin:  # the same plan saved twice
-        return twin
     return _arrange(
         Meeting(kind=kind, organiser_id=organiser_id),
         scheduled_at=scheduled_at,

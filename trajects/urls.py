@@ -1,10 +1,12 @@
 from django.urls import path
 
-from trajects import coaching, report_views, views
+from trajects import calendar, coaching, report_views, views
 
 app_name = "trajects"
 urlpatterns = [
     path("trainer/", views.trainer_home, name="trainer_home"),
+    path("trainer/calendar/", calendar.subscribe, name="calendar"),
+    path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
     path("coach/", views.coach_home, name="coach_home"),
     path("coach/participants.<slug:fmt>", views.coach_export, name="coach_export"),
     path("organisation/", report_views.organisation, name="organisation"),

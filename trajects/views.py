@@ -25,6 +25,7 @@ from trajects.models import (
     TrajectorySkill,
 )
 from wpo import access, audit
+from wpo.idempotency import idempotent
 from wpo.models import AuditAction, Department, Person, Role
 from wpo.pdf import render_pdf
 
@@ -71,7 +72,11 @@ def _coach_participants(request):
         filters.filter(mine)
         .with_overview()
         .order_by(
-            "-signal_level", "department__name", "participant__last_name", "participant__first_name"
+            "-signal_level",
+            "department__name",
+            "participant__last_name",
+            "participant__first_name",
+            "pk",  # a unique last key: pages neither repeat nor skip anyone
         )
     )
     return filters, mine, trajectories
@@ -172,6 +177,7 @@ def run_step(form, step, *args, **kwargs):
 
 @require_http_methods(["GET", "POST"])
 @access.role_required(Role.TRAINER, Role.COACH)
+@idempotent
 def interest_new(request):
     departments = Department.objects.filter(access.intake_departments_q(request.user))
     supervisors = Person.objects.in_role(Role.TRAINER, departments=departments)
@@ -196,6 +202,7 @@ def interest_new(request):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def trajectory_start(request, pk):
     interest = access.get_visible_or_404(
         Interest.objects.select_related("person", "department", "trajectory"),
@@ -248,6 +255,7 @@ def _guided_trajectory(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def choose_skills(request, pk):
     trajectory = _guided_trajectory(request, pk)
     chosen = {row.skill_id: row for row in trajectory.skills.all()}
@@ -396,6 +404,7 @@ def _refused(request, trajectory, section, **bound):
 
 @require_POST
 @login_required
+@idempotent
 def add_note(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.NoteForm(request.POST, progress=_progress_of(trajectory))
@@ -412,6 +421,7 @@ def _progress_of(trajectory):
 
 @require_POST
 @login_required
+@idempotent
 def plan_conversation(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.PlanForm(request.POST)
@@ -424,6 +434,7 @@ def plan_conversation(request, pk):
 
 @require_POST
 @login_required
+@idempotent
 def hold_conversation(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.ConversationForm(
@@ -453,14 +464,15 @@ def _guided_conversation(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def edit_conversation(request, pk):
     conversation = _guided_conversation(request, pk)
     if not conversation.correctable:
         messages.error(request, _("This conversation can no longer be corrected."))
         return redirect("trajects:trajectory", pk=conversation.trajectory_id)
-    form = forms.ConversationTextForm(
-        request.POST or None,
-        initial=model_to_dict(conversation, fields=forms.ConversationTextForm.base_fields),
+    initial = model_to_dict(conversation, fields=forms.ConversationTextForm.base_fields)
+    form = forms.ConversationEditForm(
+        request.POST or None, initial={**initial, "version": conversation.version}
     )
     if form.is_valid() and run_step(
         form, services.edit_conversation, conversation, **form.cleaned_data, by=request.user
@@ -474,6 +486,7 @@ def edit_conversation(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def planned_conversation(request, pk):
     """Move a planned conversation, or call it off."""
     conversation = access.get_guided_or_404(
@@ -484,12 +497,20 @@ def planned_conversation(request, pk):
         held_at__isnull=True,
     )
     trajectory = conversation.trajectory
-    form = forms.PlanForm(request.POST or None, initial={"planned_at": conversation.planned_at})
+    initial = {"planned_at": conversation.planned_at, "version": conversation.version}
+    form = forms.MoveForm(request.POST or None, initial=initial)
     if request.method == "POST" and "cancel" in request.POST:
-        run_step(form, services.cancel_conversation, conversation, by=request.user)
-        messages.success(request, _("The conversation is called off."))
-        return redirect("trajects:trajectory", pk=trajectory.pk)
-    if form.is_valid() and run_step(
+        form.is_valid()  # for the version only: the date does not matter when calling off
+        if run_step(
+            form,
+            services.cancel_conversation,
+            conversation,
+            version=form.cleaned_data.get("version"),
+            by=request.user,
+        ):
+            messages.success(request, _("The conversation is called off."))
+            return redirect("trajects:trajectory", pk=trajectory.pk)
+    elif form.is_valid() and run_step(
         form, services.reschedule_conversation, conversation, **form.cleaned_data, by=request.user
     ):
         messages.success(request, _("The conversation is moved."))
@@ -501,9 +522,10 @@ def planned_conversation(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def confirm_conversation(request, pk):
     conversation = _guided_conversation(request, pk)
-    form = forms.ConfirmForm(request.POST or None)
+    form = forms.ConfirmForm(request.POST or None, initial={"version": conversation.version})
     if form.is_valid() and run_step(
         form, services.confirm_conversation, conversation, **form.cleaned_data
     ):
@@ -528,6 +550,7 @@ def _guided_skill(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def introduce_assignment(request, pk):
     chosen = _guided_skill(request, pk)
     done = chosen.progress.values("assignment")
@@ -601,6 +624,7 @@ def _progress_step(request, pk, form_class, step, done, form_name):
 
 @require_POST
 @login_required
+@idempotent
 def get_started(request, pk):
     return _progress_step(
         request,
@@ -614,6 +638,7 @@ def get_started(request, pk):
 
 @require_POST
 @login_required
+@idempotent
 def look_back(request, pk):
     return _progress_step(
         request,
@@ -627,6 +652,7 @@ def look_back(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def assess_skill(request, pk):
     chosen = _guided_skill(request, pk)
     trajectory = chosen.trajectory
@@ -638,7 +664,7 @@ def assess_skill(request, pk):
         request.POST or None,
         highest=highest,
         guides=guides,
-        initial={"assessed_by": trajectory.trainer_id},
+        initial={"assessed_by": trajectory.trainer_id, "version": chosen.version},
     )
     if form.is_valid() and run_step(
         form, services.assess_skill, chosen, **form.cleaned_data, by=request.user
@@ -704,6 +730,7 @@ STEPS = {
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def trajectory_step(request, pk, step):
     if step not in STEPS:
         raise Http404

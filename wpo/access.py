@@ -190,6 +190,11 @@ def meeting_q(user) -> Q:
     return q
 
 
+def requested_by_q(user) -> Q:
+    """A print job or download the user asked for themselves: nobody else sees it."""
+    return Q(requested_by_id=user.pk) if user.is_authenticated else NOTHING
+
+
 def escalation_q(user) -> Q:
     """Escalations go from a coach to the project manager; trainers do not see them."""
     scope = scope_of(user)

@@ -97,7 +97,15 @@ class TwoFactorMiddleware:
 
     # pages that work without the second step: logging in and out, the step itself, and what
     # needs no login at all
-    OPEN = {"login", "logout", "two_factor", "health", "set_language", "certificates:verify"}
+    OPEN = {
+        "login",
+        "logout",
+        "two_factor",
+        "health",
+        "set_language",
+        "certificates:verify",
+        "trajects:calendar_feed",
+    }
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -222,3 +222,32 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class Submission(models.Model):
+    """A form post that carried a one-time token (`wpo.idempotency`), and the answer it got:
+    the same token posted again gets this answer instead of a second record. The row is
+    written in the transaction that carried the post out, so it exists only for posts that
+    succeeded."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("login"),
+    )
+    token = models.CharField(_("token"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    status = models.PositiveSmallIntegerField(_("status"), null=True)
+    headers = models.JSONField(_("headers"), default=dict)
+    body = models.BinaryField(_("body"), default=b"")
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="submission_token_once_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.status}"

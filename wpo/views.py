@@ -124,8 +124,25 @@ def server_error(request):
     """The page for any uncaught error (handler500), wherever it was raised: a view, a
     middleware, the session. A database that is down or locked is no bug: the user may try again
     in a minute (503). Neither page asks the database anything, not even who is logged in."""
-    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+    if _database_unavailable(sys.exc_info()[1]):
         response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = "60"
         return response
     return defaults.server_error(request)
+
+
+def _database_unavailable(error) -> bool:
+    """Down or locked, not a defect: SQLite reports a missing table, and PostgreSQL a bad query
+    plan, as an OperationalError too, and those must stay 500s that someone looks at."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    if "locked" in str(error):
+        return True
+    try:
+        with connection.temporary_connection() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return True
+    return False

@@ -34,6 +34,8 @@ def test_coach_and_project_manager_land_on_their_home(page, world):
     log_in(page, world.coach.user.username, PASSWORD)
     expect(page.get_by_role("heading", name="Mijn afdelingen")).to_be_visible()
     page.get_by_role("button", name="Uitloggen").click()
+    # logged out for sure before the next login: otherwise the login page sends the coach on
+    expect(page.locator("input[name=username]")).to_be_visible()
 
     log_in(page, world.project_manager.user.username, PASSWORD)
     expect(page.get_by_role("heading", name="De organisatie in cijfers")).to_be_visible()

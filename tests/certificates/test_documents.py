@@ -69,15 +69,19 @@ def test_the_certificate_is_pdf_a_for_the_archive(certificate, tmp_path):
     assert subprocess.run(["qpdf", "--check", source], capture_output=True).returncode == 0
 
 
-def test_a_revoked_certificate_prints_as_revoked(certificate):
-    revoked = services.revoke_certificate(certificate, reason="Fout in de naam")
+def test_a_revoked_certificate_prints_as_revoked(certificate, world):
+    revoked = services.revoke_certificate(
+        certificate, reason="Fout in de naam", by=world.coach.user
+    )
 
     assert "INGETROKKEN" in text_of(certificate_pdf(revoked))
 
 
 def test_a_batch_prints_a_page_per_certificate(certificate, world):
     other = assess(world.colleague_trajectory, Samenwerken="A")
-    second = services.issue_certificate(other, issued_on=timezone.localdate(), place="Utrecht")
+    second = services.issue_certificate(
+        other, issued_on=timezone.localdate(), place="Utrecht", by=world.coach.user
+    )
 
     pages = PdfReader(io.BytesIO(certificate_pdf(certificate, second))).pages
 

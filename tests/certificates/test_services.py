@@ -16,8 +16,16 @@ TODAY = timezone.localdate
 
 
 def issue(trajectory, **kwargs):
+    """Issued by the trajectory's coach, unless told otherwise."""
     return services.issue_certificate(
-        trajectory, **{"issued_on": TODAY(), "place": "Utrecht", **kwargs}
+        trajectory,
+        **{"issued_on": TODAY(), "place": "Utrecht", "by": trajectory.coach.user, **kwargs},
+    )
+
+
+def revoke(certificate, reason):
+    return services.revoke_certificate(
+        certificate, reason=reason, by=certificate.trajectory.coach.user
     )
 
 
@@ -66,14 +74,14 @@ def test_no_certificate_before_the_closing(world):
     trajectory.save()
 
     with pytest.raises(StepRefused, match="afsluiting"):
-        issue(trajectory)
+        issue(trajectory, by=world.coach.user)
 
 
 def test_no_certificate_without_an_assessed_skill(world):
     trajectory = TrajectoryFactory(department=world.department, phase=Phase.CLOSING)
 
     with pytest.raises(StepRefused, match="nog geen skill beoordeeld"):
-        issue(trajectory)
+        issue(trajectory, by=world.coach.user)
 
 
 def test_no_certificate_for_a_stopped_trajectory(closing):
@@ -103,7 +111,7 @@ def test_revoking_needs_a_reason(closing):
     certificate = issue(closing)
 
     with pytest.raises(StepRefused) as refused:
-        services.revoke_certificate(certificate, reason="  ")
+        revoke(certificate, "  ")
 
     assert "reason" in refused.value.message_dict
 
@@ -118,10 +126,10 @@ def test_a_revoked_certificate_is_no_longer_valid(closing, world):
 
 
 def test_revoking_twice_is_refused(closing):
-    certificate = services.revoke_certificate(issue(closing), reason="Fout in de naam")
+    certificate = revoke(issue(closing), "Fout in de naam")
 
     with pytest.raises(StepRefused, match="al ingetrokken"):
-        services.revoke_certificate(certificate, reason="Nog eens")
+        revoke(certificate, "Nog eens")
 
 
 def test_reissuing_revokes_and_issues_a_corrected_certificate(closing):
@@ -129,7 +137,9 @@ def test_reissuing_revokes_and_issues_a_corrected_certificate(closing):
     closing.participant.first_name = "Sanna"
     closing.participant.save()
 
-    new = services.reissue_certificate(old, reason="Voornaam verkeerd gespeld")
+    new = services.reissue_certificate(
+        old, reason="Voornaam verkeerd gespeld", by=closing.coach.user
+    )
 
     old.refresh_from_db()
     assert not old.is_valid
@@ -148,3 +158,8 @@ def test_every_version_is_kept_with_who_changed_it(closing, world):
         ("+", world.coach.user),
         ("~", world.project_manager.user),
     ]
+
+
+def test_a_trainer_cannot_issue_even_without_the_page(closing):
+    with pytest.raises(StepRefused, match="coach van deze afdeling"):
+        issue(closing, by=closing.trainer.user)

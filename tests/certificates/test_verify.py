@@ -42,11 +42,13 @@ def test_unknown_code_gets_a_friendly_page(client, db):
 
 
 def test_a_certificate_verifies_as_revoked_once_revoked(client, closing):
-    certificate = services.issue_certificate(closing, issued_on=timezone.localdate(), place="U")
+    certificate = services.issue_certificate(
+        closing, issued_on=timezone.localdate(), place="U", by=closing.coach.user
+    )
     url = f"/certificates/verify/{certificate.code}/"
     assert "Dit certificaat is geldig" in client.get(url).content.decode()
 
-    services.revoke_certificate(certificate, reason="Fout in de naam")
+    services.revoke_certificate(certificate, reason="Fout in de naam", by=closing.coach.user)
 
     assert "ingetrokken" in client.get(url).content.decode()
 

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates import services
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateBatch
 from tests.certificates.conftest import count_queries, text_of
-from wpo.models import AuditAction, AuditEvent
+from wpo.models import AuditAction, AuditEvent, Membership
 
 INVALID = 422
 
@@ -173,10 +173,44 @@ def test_the_certificate_page_has_a_fixed_number_of_queries(
 ):
     client.force_login(world.coach.user)
     url = reverse("certificates:trajectory", args=[closing.pk])
-    certificate = services.issue_certificate(closing, issued_on=timezone.localdate(), place="U")
+    certificate = services.issue_certificate(
+        closing, issued_on=timezone.localdate(), place="U", by=world.coach.user
+    )
     one = count_queries(client, url)
     for _ in range(5):
-        certificate = services.reissue_certificate(certificate, reason="Nog eens")
+        certificate = services.reissue_certificate(
+            certificate, reason="Nog eens", by=world.coach.user
+        )
 
     with django_assert_num_queries(one):
         client.get(url)
+
+
+@pytest.mark.parametrize(
+    "junk", ["", "x", "-1", "9" * 40, "-" + "9" * 40, "<script>", "\x00", "2026-02-30"]
+)
+def test_junk_in_the_print_forms_never_breaks_a_page(client, world, certificate, junk):
+    client.force_login(world.coach.user)
+    url = reverse("certificates:batch_new")
+
+    shown = client.get(url, dict.fromkeys(["department", "closing"], junk))
+    posted = client.post(url, {"title": junk, "certificates": junk})
+
+    assert shown.status_code == 200
+    assert posted.status_code in (302, 422)
+    assert not certificate.batches.exists()
+
+
+def test_a_coach_who_no_longer_coaches_the_department_loses_the_print_job(
+    client, world, certificate
+):
+    batch = CertificateBatch.objects.create(
+        title="Afsluiting", site_url="https://wpo.example.nl", requested_by=world.coach.user
+    )
+    batch.certificates.add(certificate)
+    client.force_login(world.coach.user)
+    assert client.get(reverse("certificates:batch", args=[batch.pk])).status_code == 200
+
+    Membership.objects.filter(person=world.coach, department=world.department).delete()
+
+    assert client.get(reverse("certificates:batch", args=[batch.pk])).status_code in (403, 404)

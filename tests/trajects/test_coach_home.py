@@ -77,11 +77,18 @@ def test_filter_by_phase(coach, world):
     assert rows(coach.get(URL, {"phase": Phase.CLOSING})) == ["Afsluiter"]
 
 
-def test_filter_by_trainer_and_department(coach, world):
+def test_filter_by_trainer_leaves_out_a_colleagues_participants(coach, world):
     assert rows(coach.get(URL, {"trainer": world.trainer.pk})) == [
         world.trajectory.participant.first_name
     ]
-    assert rows(coach.get(URL, {"department": world.department.pk, "trainer": ""}))
+
+
+def test_filter_by_department_keeps_everyone_of_that_department(coach, world):
+    names = rows(coach.get(URL, {"department": world.department.pk, "trainer": ""}))
+
+    assert sorted(names) == sorted(
+        t.participant.first_name for t in (world.trajectory, world.colleague_trajectory)
+    )
 
 
 def test_a_department_the_coach_does_not_coach_is_not_a_choice(coach, world):

@@ -8,14 +8,20 @@ from django.utils import timezone, translation
 
 from tests.factories import (
     AssignmentProgressFactory,
+    DepartmentFactory,
     GuidanceConversationFactory,
+    InterestFactory,
     PauseFactory,
+    PersonFactory,
     PhaseChangeFactory,
     TrajectoryFactory,
     TrajectorySkillFactory,
 )
-from trajects.models import Phase, ProgressStatus, Trajectory
+from trajects import norms
+from trajects.dashboards import department_figures
+from trajects.models import Interest, Phase, ProgressStatus, Trajectory
 from trajects.norms import Severity, duration
+from wpo.models import Department, Person
 
 TODAY = datetime.date(2026, 6, 15)
 NONE, ORANGE, RED = None, Severity.ORANGE, Severity.RED
@@ -275,3 +281,85 @@ def test_the_mark_for_red_is_a_setting(settings):
 def test_duration_in_words(days, words):
     with translation.override("nl"):
         assert duration(days) == words
+
+
+def test_a_closed_trajectory_with_an_assignment_left_open_has_no_signals():
+    row = progress(introduced_on=days_ago(90), status=ProgressStatus.WORKING)
+    closed = trajectory_of(row)
+    Trajectory.objects.filter(pk=closed.pk).update(phase=Phase.CLOSING, closed_on=TODAY)
+
+    assert Trajectory.objects.with_signals(TODAY).get(pk=closed.pk).signals == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "fields"),
+    [
+        ("look_back", {"get_started_on": days_ago(40), "look_back_due_on": days_ago(30)}),
+        (
+            "follow_up",
+            {"status": ProgressStatus.INDEPENDENT_WEEK, "independent_until": days_ago(30)},
+        ),
+    ],
+)
+def test_due_dates_wait_while_paused(rule, fields):
+    fields.setdefault("status", ProgressStatus.WORKING)
+    row = progress(introduced_on=days_ago(60), **fields)
+    PauseFactory(trajectory=trajectory_of(row), starts_on=days_ago(31), resume_on=TODAY)
+
+    assert severity_of(rule, trajectory_of(row)) is None
+
+
+def test_the_year_waits_while_paused():
+    row = trajectory(agreed_start=days_ago(380), agreed_end=TODAY + datetime.timedelta(30))
+    PauseFactory(trajectory=row, starts_on=days_ago(20), resume_on=TODAY)
+
+    assert severity_of("too_long", row) is None
+
+
+def test_no_conversation_clock_waits_while_paused():
+    row = trajectory(agreed_start=days_ago(100), phase=Phase.LEARNING)
+    GuidanceConversationFactory(trajectory=row, planned_at=None, held_at=at(days_ago(40)))
+    PauseFactory(trajectory=row, starts_on=days_ago(25), resume_on=TODAY)
+
+    assert severity_of("conversation", row) is None
+
+
+# Load and waiting: more participants at once than the norm, registrations waiting too long.
+def trainer_with(count):
+    trainer = PersonFactory()
+    for _ in range(count):
+        trajectory(trainer=trainer)
+    return trainer
+
+
+@pytest.mark.parametrize(("count", "expected"), [(3, NONE), (4, NONE), (5, ORANGE)])
+def test_trainer_with_more_participants_than_the_norm(count, expected):
+    trainer = trainer_with(count)
+    people = Person.objects.filter(pk=trainer.pk)
+
+    [row] = norms.trainer_load(people, Department.objects.all())
+
+    assert (row.signal.severity if row.signal else None) == expected
+
+
+@pytest.mark.parametrize(("count", "expected"), [(7, NONE), (8, NONE), (9, ORANGE)])
+def test_department_with_more_participants_than_the_norm(count, expected):
+    department = DepartmentFactory()
+    for _ in range(count):
+        trajectory(department=department)
+
+    [row] = norms.department_load(department_figures(Department.objects.filter(pk=department.pk)))
+
+    assert (row.signal.severity if row.signal else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("days", "expected"),
+    [(27, NONE), (28, NONE), (29, ORANGE), (55, ORANGE), (56, ORANGE), (57, RED)],
+)
+def test_registration_waiting_longer_than_the_norm(days, expected):
+    InterestFactory(registered_on=days_ago(days))
+
+    [row] = norms.waiting(Interest.objects.waiting(), 10, TODAY)
+
+    assert (row.signal.severity if row.signal else None) == expected

@@ -18,6 +18,7 @@ from tests.factories import (
     MeetingFactory,
     TrajectorySkillFactory,
 )
+from trajects.calendar import feed_token
 
 ROLES = [
     "anonymous",
@@ -61,6 +62,12 @@ def held_conversation(w):
     return GuidanceConversationFactory(
         trajectory=w.trajectory, held_at=timezone.now(), planned_at=None, recorded_at=timezone.now()
     )
+
+
+def forged_token(w):
+    """`other_trainer`'s signature with `trainer`'s id."""
+    signature = feed_token(w.other_trainer.pk, w.other_trainer.user).partition(".")[2]
+    return f"{w.trainer.pk}.{signature}"
 
 
 def kick_off(w):
@@ -137,6 +144,17 @@ MATRIX = {
         "get",
         lambda w: {},
         logged_in(FORBIDDEN, trainer=OK, other_trainer=OK),
+    ),
+    "trajects:calendar": (
+        "get",
+        lambda w: {},
+        logged_in(FORBIDDEN, trainer=OK, other_trainer=OK),
+    ),
+    # a phone's calendar subscribes without a login: the signed token is the key
+    "trajects:calendar_feed": (
+        "get",
+        lambda w: {"token": feed_token(w.trainer.pk, w.trainer.user)},
+        everyone(OK),
     ),
     "trajects:coach_home": (
         "get",
@@ -307,6 +325,11 @@ OBJECT_ROWS = {
         "trajects:trajectory_start",
         lambda w: {"pk": InterestFactory(person__department=w.other_department).pk},
         logged_in(NOT_FOUND, other_trainer=OK, other_coach=OK, project_manager=FORBIDDEN),
+    ),
+    "a calendar feed with a forged token": (
+        "trajects:calendar_feed",
+        lambda w: {"token": forged_token(w)},
+        everyone(NOT_FOUND),
     ),
 }
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
+from django.urls import reverse
 
 OUTAGES = [
     'connection to server at "127.0.0.1", port 5432 failed: Connection refused',
@@ -64,3 +65,19 @@ def test_health_reports_the_database_down(browser, db):
 
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+def test_a_broken_query_is_a_500_not_a_503(browser, world, monkeypatch):
+    """ "No such table" after a missed migrate is an OperationalError too, but a defect: it must
+    not hide behind "try again in a minute" while the database answers."""
+    from trajects import views
+
+    def broken(*args, **kwargs):
+        raise OperationalError("no such table: trajects_trajectory")
+
+    monkeypatch.setattr(views, "render", broken)
+    browser.force_login(world.trainer.user)
+
+    response = browser.get(reverse("trajects:trainer_home"))
+
+    assert response.status_code == 500

@@ -1,57 +1,22 @@
 """The production stack as `make serve` and docs/deploy.md run it: gunicorn with wpo/gunicorn.py,
 debug off, static files collected and served by whitenoise."""
 
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.serving import gunicorn, production_environment
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, static_root):
     """The address of a gunicorn serving the app, debug off, on a free port."""
-    folder = tmp_path_factory.mktemp("serve")
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO")}
-    environment.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="serve-test-" + "s" * 50,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        DJANGO_STATIC_ROOT=str(folder / "static"),
-        DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}",
-        WEB_CONCURRENCY="1",
-    )
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-        timeout=120,
-    )
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "wpo/gunicorn.py", "--bind", "127.0.0.1:0"],
-        cwd=ROOT,
-        env=environment,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for line in gunicorn.stderr:
-            if listening := re.search(r"Listening at: (http://\S+)", line):
-                break
-        else:
-            pytest.fail("gunicorn did not start")
-        yield listening[1]
-    finally:
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
+    database = tmp_path_factory.mktemp("serve") / "db.sqlite3"
+    environment = production_environment(static_root, f"sqlite:///{database}", WEB_CONCURRENCY="1")
+    with gunicorn(environment) as running:
+        yield running.url
 
 
 def get(url, **headers):

@@ -15,6 +15,9 @@ from trajects.models import Trajectory
 PAGES = [
     ("trainer1", "/trainer/"),
     ("coach1", "/coach/"),
+    ("coach1", "/coach/?signal=any"),
+    ("coach1", "/meetings/"),
+    ("coach1", "/escalations/"),
     ("pm", "/organisation/"),
     ("pm", "/catalogue/"),
 ]

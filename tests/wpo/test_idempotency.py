@@ -1,0 +1,314 @@
+"""A form posted twice is carried out once: a double tap, a retried post or two posts at the same
+moment with one form's token store one record, and the repeat gets the first answer."""
+
+import datetime
+import re
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from assignments.models import Level
+from tests.factories import (
+    AssignmentFactory,
+    AssignmentProgressFactory,
+    EscalationFactory,
+    InterestFactory,
+    SubmissionFactory,
+    TrajectorySkillFactory,
+)
+from tests.wpo.test_access_matrix import MATRIX
+from trajects import services
+from trajects.forms import DATETIME_FORMAT
+from trajects.models import (
+    AssignmentProgress,
+    Escalation,
+    FloorNote,
+    GuidanceConversation,
+    Interest,
+    Meeting,
+    Pause,
+    ProgressStatus,
+    Trajectory,
+)
+from wpo.idempotency import KEPT_FOR, TOKEN_FIELD
+from wpo.models import Submission
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+TOKEN = re.compile(rf'name="{TOKEN_FIELD}" value="([^"]+)"')
+NOT_FORMS = {"logout", "set_language", "two_factor"}  # Django's and django-otp's own
+
+
+def token_in(response) -> str:
+    return TOKEN.search(response.content.decode()).group(1)
+
+
+def note_url(world):
+    return reverse("trajects:add_note", args=[world.trajectory.pk])
+
+
+@pytest.fixture
+def trainer(client, world):
+    client.force_login(world.trainer.user)
+    return client
+
+
+def test_every_form_of_the_app_is_carried_out_once_per_token():
+    views = {}
+
+    def collect(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                collect(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                views[f"{namespace}:{pattern.name}" if namespace else pattern.name] = pattern
+
+    collect(get_resolver().url_patterns)
+    takes_posts = [name for name, (method, _, _) in MATRIX.items() if method in ("form", "post")]
+
+    missing = [
+        name
+        for name in takes_posts
+        if name not in NOT_FORMS and not getattr(views[name].callback, "idempotent", False)
+    ]
+
+    assert missing == []
+
+
+def test_the_note_form_carries_a_token(trainer, world):
+    page = trainer.get(reverse("trajects:trajectory", args=[world.trajectory.pk]))
+
+    assert token_in(page)
+
+
+def test_a_note_posted_twice_is_stored_once_and_both_get_the_same_answer(trainer, world):
+    data = {"text": "Vroeg zelf om uitleg.", TOKEN_FIELD: "tap-1"}
+
+    first = trainer.post(note_url(world), data, **HTMX)
+    second = trainer.post(note_url(world), data, **HTMX)
+
+    assert FloorNote.objects.count() == 1
+    assert (second.status_code, second.content) == (first.status_code, first.content)
+
+
+def test_the_form_after_a_save_carries_a_fresh_token(trainer, world):
+    saved = trainer.post(note_url(world), {"text": "Eerste.", TOKEN_FIELD: "tap-1"}, **HTMX)
+
+    trainer.post(note_url(world), {"text": "Tweede.", TOKEN_FIELD: token_in(saved)}, **HTMX)
+
+    assert token_in(saved) != "tap-1"
+    assert FloorNote.objects.count() == 2
+
+
+def test_a_repeated_step_gets_the_first_answer_instead_of_a_refusal(trainer, world):
+    progress = AssignmentProgressFactory(trajectory_skill__trajectory=world.trajectory)
+    url = reverse("trajects:get_started", args=[progress.pk])
+
+    first = trainer.post(url, {TOKEN_FIELD: "tap-1"})
+    second = trainer.post(url, {TOKEN_FIELD: "tap-1"})
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+
+
+def test_a_refused_post_can_be_corrected_and_sent_with_the_same_token(trainer, world):
+    refused = trainer.post(note_url(world), {"text": " ", TOKEN_FIELD: "tap-1"}, **HTMX)
+    saved = trainer.post(note_url(world), {"text": "Nu wel.", TOKEN_FIELD: "tap-1"}, **HTMX)
+    again = trainer.post(note_url(world), {"text": "Nu wel.", TOKEN_FIELD: "tap-1"}, **HTMX)
+
+    assert refused.status_code == 422
+    assert saved.status_code == again.status_code == 200
+    assert FloorNote.objects.count() == 1
+
+
+def test_a_post_without_a_token_still_saves(trainer, world):
+    response = trainer.post(note_url(world), {"text": "Van een oude pagina."})
+
+    assert response.status_code == 302
+    assert FloorNote.objects.count() == 1
+    assert not Submission.objects.exists()
+
+
+def test_a_token_counts_only_for_the_login_that_posted_it(client, world):
+    for person in (world.trainer, world.coach):
+        client.force_login(person.user)
+        client.post(note_url(world), {"text": f"Van {person}.", TOKEN_FIELD: "same"})
+
+    assert FloorNote.objects.count() == 2
+
+
+def test_a_post_out_of_scope_claims_no_token(client, world):
+    client.force_login(world.other_trainer.user)
+
+    response = client.post(note_url(world), {"text": "Niet van mij.", TOKEN_FIELD: "tap-1"})
+
+    assert response.status_code == 404
+    assert not Submission.objects.exists()
+
+
+def test_stored_answers_are_removed_after_a_day(trainer, world):
+    old = SubmissionFactory(user=world.trainer.user, token="tap-1")
+    Submission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - KEPT_FOR - datetime.timedelta(minutes=1)
+    )
+
+    trainer.post(note_url(world), {"text": "Een dag later.", TOKEN_FIELD: "tap-1"})
+
+    assert FloorNote.objects.count() == 1
+    assert not Submission.objects.filter(pk=old.pk).exists()
+
+
+def moment(days):
+    return (timezone.localtime() + datetime.timedelta(days=days)).strftime(DATETIME_FORMAT)
+
+
+def today():
+    return timezone.localdate().isoformat()
+
+
+# url name, url arguments, data, what is counted: each with the world's trainer or coach
+CREATES = {
+    "interest_new": (
+        lambda w: [],
+        lambda w: {
+            "department": w.department.pk,
+            "first_name": "Sem",
+            "last_name": "Bakker",
+            "registered_on": today(),
+        },
+        Interest,
+    ),
+    "trajectory_start": (
+        lambda w: [InterestFactory(person__department=w.department, department=w.department).pk],
+        lambda w: {
+            "trainer": w.trainer.pk,
+            "coach": w.coach.pk,
+            "agreed_start": today(),
+            "agreed_end": (timezone.localdate() + datetime.timedelta(days=180)).isoformat(),
+        },
+        Trajectory,
+    ),
+    "plan_conversation": (
+        lambda w: [w.trajectory.pk],
+        lambda w: {"planned_at": moment(3)},
+        GuidanceConversation,
+    ),
+    "hold_conversation": (
+        lambda w: [w.trajectory.pk],
+        lambda w: {
+            "held_at": timezone.localtime().replace(hour=0, minute=0).strftime(DATETIME_FORMAT),
+            "participant_account": "Ik deed het zelf.",
+            "trainer_observations": "Ik zag het.",
+        },
+        GuidanceConversation,
+    ),
+    "introduce": (
+        lambda w: [TrajectorySkillFactory(trajectory=w.trajectory, target_level=Level.B).pk],
+        lambda w: {
+            "assignment": AssignmentFactory(
+                skill=w.trajectory.skills.get().skill, level=Level.A
+            ).pk,
+            "introduced_on": today(),
+        },
+        AssignmentProgress,
+    ),
+    "trajectory_step": (
+        lambda w: [w.trajectory.pk, "pause"],
+        lambda w: {
+            "starts_on": today(),
+            "resume_on": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
+            "reason": "Ziek.",
+        },
+        Pause,
+    ),
+    "meeting_plan": (
+        lambda w: ["department_visit"],
+        lambda w: {"scheduled_at": moment(5), "departments": [w.department.pk]},
+        Meeting,
+    ),
+    "escalation_new": (
+        lambda w: [],
+        lambda w: {"department": w.department.pk, "subject": "Rooster", "description": "Te vol."},
+        Escalation,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CREATES)
+def test_a_create_form_posted_twice_stores_one_record_and_answers_alike(client, world, name):
+    arguments, data, model = CREATES[name]
+    client.force_login(
+        world.coach.user if name.startswith(("meeting", "escalation")) else world.trainer.user
+    )
+    url = reverse(f"trajects:{name}", args=arguments(world))
+    posted = data(world) | {TOKEN_FIELD: "tap-1"}
+    before = model.objects.count()
+
+    first = client.post(url, posted)
+    second = client.post(url, posted)
+
+    assert first.status_code == 302, re.findall(
+        r'class="(?:field-)?error[^>]*>(.*?)<', first.content.decode(), re.S
+    )
+    assert model.objects.count() == before + 1
+    assert (second.status_code, second["Location"]) == (first.status_code, first["Location"])
+
+
+def test_an_answer_sent_twice_is_sent_once(client, world):
+    escalation = EscalationFactory(raised_by=world.coach, department=world.department)
+    client.force_login(world.project_manager.user)
+    url = reverse("trajects:escalation_answer", args=[escalation.pk])
+
+    first = client.post(url, {"answer": "Ik bel de bedrijfsleider.", TOKEN_FIELD: "tap-1"})
+    second = client.post(url, {"answer": "Ik bel de bedrijfsleider.", TOKEN_FIELD: "tap-1"})
+
+    assert first.status_code == second.status_code == 302
+    assert Escalation.objects.get().answer == "Ik bel de bedrijfsleider."
+
+
+# Two posts at the same moment: each thread has its own connection, so the database decides.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_posts_of_one_token_at_the_same_moment_store_one_record(world, monkeypatch):
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip(
+            "the in-memory test database shares one cache between threads, where a lock fails "
+            "at once instead of waiting; run with DATABASE_URL=postgres://... (a file database "
+            "waits: BEGIN IMMEDIATE and the busy timeout)"
+        )
+    progress = AssignmentProgressFactory(
+        trajectory_skill__trajectory=world.trajectory, status=ProgressStatus.INTRODUCED
+    )
+    url = reverse("trajects:get_started", args=[progress.pk])
+    inside, calls, answers = threading.Event(), [], []
+    record = services.record_get_started
+
+    def slow_step(*args, **kwargs):
+        calls.append(1)
+        inside.set()
+        threading.Event().wait(0.5)  # the second post arrives while the first is at work
+        return record(*args, **kwargs)
+
+    monkeypatch.setattr(services, "record_get_started", slow_step)
+
+    def post():
+        phone = Client()
+        phone.force_login(world.trainer.user)
+        answers.append(phone.post(url, {TOKEN_FIELD: "tap-1"}))
+        connection.close()  # this thread's own connection
+
+    first = threading.Thread(target=post)
+    first.start()
+    inside.wait(5)
+    second = threading.Thread(target=post)
+    second.start()
+    first.join()
+    second.join()
+
+    assert len(calls) == 1
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert Submission.objects.count() == 1

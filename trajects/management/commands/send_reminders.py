@@ -1,0 +1,236 @@
+"""The Monday morning e-mail (docs/deploy.md has the cron line): each workplace trainer gets
+what needs doing for their participants this week, each coach the signals of the departments
+they coach. Everyone sees in it what their own home page shows them, no more; nobody gets an
+empty e-mail.
+
+Queries: the trainers' e-mails take a fixed number, however many trainers and participants.
+The coaches' digests go through the access rules one coach at a time (as their page does),
+four queries per coach; there are a handful of coaches in an organisation."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import mail
+from django.core.management.base import BaseCommand
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from trajects import norms
+from trajects.models import GuidanceConversation, Interest, ProgressStatus, Trajectory
+from wpo.models import Department, Person, Role
+
+WAITING_SHOWN = 10  # the registrations waiting longest, as on the coach's page
+
+
+@dataclass
+class Message:
+    person: Person
+    subject: str
+    body: str
+
+    def email(self, connection) -> mail.EmailMessage:
+        return mail.EmailMessage(
+            self.subject, self.body, to=[self.person.user.email], connection=connection
+        )
+
+
+@dataclass
+class ParticipantWeek:
+    trajectory: Trajectory
+    to_do: list[str]
+
+
+def recipients(role: str):
+    """People in `role` with a working login and an e-mail address."""
+    return (
+        Person.objects.filter(memberships__role=role, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def later_this_week(trajectory, until: datetime.date) -> list[str]:
+    """What falls due after today and by `until`: look-backs and independent weeks ending.
+    (What is due already, `to_do()` says.) A paused trajectory's clocks stand still."""
+    if trajectory.current_pause:
+        return []
+    today = timezone.localdate()
+    items = []
+    for progress in trajectory.current_progress:
+        title = progress.assignment.title
+        due = progress.look_back_due_on
+        if progress.look_back_done_on is None and due and today < due <= until:
+            items.append(
+                _("%(title)s: look back on the get-started task on %(day)s")
+                % {"title": title, "day": formats.date_format(due, "l j F")}
+            )
+        ends = progress.independent_until
+        if progress.status == ProgressStatus.INDEPENDENT_WEEK and today < ends <= until:
+            items.append(
+                _("%(title)s: the independent week ends on %(day)s")
+                % {"title": title, "day": formats.date_format(ends, "l j F")}
+            )
+    return items
+
+
+def trainer_weeks(trainers):
+    """Per trainer (by id): the conversations planned in the coming seven days and, per
+    participant, what needs doing, for the open trajectories they guide (as on their home
+    page). In a fixed number of queries."""
+    trajectories = (
+        Trajectory.objects.active()
+        .filter(trainer__in=trainers)
+        .with_overview()
+        .prefetch_related(
+            Prefetch(
+                "conversations",
+                queryset=GuidanceConversation.objects.coming_week().order_by("planned_at"),
+                to_attr="week_conversations",
+            )
+        )
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    until = timezone.localdate() + datetime.timedelta(days=6)
+    weeks = {}
+    for trajectory in trajectories:
+        conversations, participants = weeks.setdefault(trajectory.trainer_id, ([], []))
+        if not trajectory.current_pause:  # nobody is asked to meet someone who is off sick
+            conversations.extend(trajectory.week_conversations)
+        to_do = trajectory.to_do() + later_this_week(trajectory, until)
+        if to_do:
+            participants.append(ParticipantWeek(trajectory, to_do))
+    for conversations, _participants in weeks.values():
+        conversations.sort(key=lambda conversation: conversation.planned_at)
+    return weeks
+
+
+def coach_digest(coach) -> dict:
+    """What the coach's page flags, for the departments they coach: participants with a signal
+    (red first), trainers guiding too many at once, registrations waiting too long."""
+    user = coach.user
+    departments = Department.objects.coached_by(user)
+    participants = (
+        Trajectory.objects.in_coached_departments(user)
+        .active()
+        .with_signals()
+        .filter(signal_level__gt=norms.Severity.GREEN)
+        .select_related("participant", "department", "trainer")
+        .order_by(
+            "-signal_level", "department__name", "participant__last_name", "participant__first_name"
+        )
+    )
+    trainers = norms.trainer_load(
+        Person.objects.in_role(Role.TRAINER, departments=departments), departments
+    )
+    waiting = norms.waiting(
+        Interest.objects.in_coached_departments(user)
+        .waiting()
+        .select_related("person", "department"),
+        WAITING_SHOWN,
+    )
+    return {
+        "participants": list(participants),
+        "trainers": [row for row in trainers if row.signal],
+        "waiting": [row for row in waiting if row.signal],
+    }
+
+
+class Command(BaseCommand):
+    help = (
+        "E-mail each workplace trainer what needs doing this week (conversations, look-backs, "
+        "independent weeks, conversations to record) and each coach the signals of their "
+        "departments. Meant for a weekly cron job (Monday morning); --dry-run prints the "
+        "e-mails and sends nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Print; send nothing.")
+        parser.add_argument(
+            "--site-url",
+            default=settings.WPO_SITE_URL,
+            help="The site's address for the links in the e-mails (default: WPO_SITE_URL).",
+        )
+
+    def handle(self, *args, dry_run, site_url, **options):
+        self.site_url = site_url.rstrip("/")
+        if not self.site_url:
+            self.stderr.write(
+                "WPO_SITE_URL is not set and no --site-url given: the e-mails go without links."
+            )
+        # the app keeps no language per person: everyone reads the programme's Dutch
+        with translation.override(settings.LANGUAGE_CODE):
+            to_trainers = self.trainer_messages()
+            to_coaches = self.coach_messages()
+        messages = to_trainers + to_coaches
+        if dry_run:
+            for message in messages:
+                self.stdout.write(
+                    f"To: {message.person.user.email}\nSubject: {message.subject}\n\n"
+                    f"{message.body}\n{'-' * 72}"
+                )
+        else:
+            with mail.get_connection() as connection:
+                connection.send_messages([message.email(connection) for message in messages])
+        verb = "would be sent" if dry_run else "sent"
+        self.stdout.write(
+            f"{len(to_trainers)} e-mail(s) to trainers, {len(to_coaches)} to coaches {verb}."
+        )
+
+    def link(self, name, *args) -> str:
+        return f"{self.site_url}{reverse(name, args=args)}" if self.site_url else ""
+
+    def trainer_messages(self) -> list[Message]:
+        trainers = list(recipients(Role.TRAINER))
+        weeks = trainer_weeks(trainers)
+        messages = []
+        for trainer in trainers:
+            conversations, participants = weeks.get(trainer.pk, ([], []))
+            if not conversations and not participants:
+                continue
+            context = {
+                "person": trainer,
+                "conversations": conversations,
+                "participants": [
+                    (week, self.link("trajects:trajectory", week.trajectory.pk))
+                    for week in participants
+                ],
+                "home": self.link("trajects:trainer_home"),
+                "calendar": self.link("trajects:calendar"),
+            }
+            messages.append(
+                Message(
+                    trainer,
+                    _("WPO: your week"),
+                    render_to_string("trajects/email/trainer_week.txt", context),
+                )
+            )
+        return messages
+
+    def coach_messages(self) -> list[Message]:
+        messages = []
+        for coach in recipients(Role.COACH):
+            digest = coach_digest(coach)
+            if not any(digest.values()):
+                continue
+            context = digest | {
+                "person": coach,
+                "participants": [
+                    (trajectory, self.link("trajects:trajectory", trajectory.pk))
+                    for trajectory in digest["participants"]
+                ],
+                "home": self.link("trajects:coach_home"),
+            }
+            messages.append(
+                Message(
+                    coach,
+                    _("WPO: signals in your departments"),
+                    render_to_string("trajects/email/coach_digest.txt", context),
+                )
+            )
+        return messages

@@ -1,0 +1,98 @@
+"""One-time tokens on forms, so a form posted twice is carried out once.
+
+A phone on a bad connection double-taps "Opslaan", a browser or htmx retries a post whose answer
+got lost, two posts of the same form arrive at the same moment: each form carries a fresh token
+(`{% submission_token %}`), and a view marked `@idempotent` first claims that token for the user,
+in the same transaction as the view's own work. A repeat of the token gets the answer the first
+post got (its status, Location, HX-* headers and body: for htmx the swapped HTML), without
+running the view again.
+
+The claim is a row under a unique (user, token) constraint, inserted before the view runs and
+committed with it. A duplicate arriving meanwhile waits for that commit: on PostgreSQL its
+insert blocks on the uncommitted row, then fails, and it reads the stored answer; on SQLite the
+transaction begins IMMEDIATE, so it waits for the write lock and then finds the row. Only answers
+that succeeded (2xx, 3xx) are kept: a refused form (422), a conflict or an error rolls the claim
+back, so the corrected form may be posted again with the same token. A post without a token (a
+page loaded before tokens existed, a test) is carried out as before, unprotected.
+"""
+
+import datetime
+import secrets
+from functools import wraps
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from django.utils import timezone
+
+from wpo.models import Submission
+
+TOKEN_FIELD = "submission_token"
+TOKEN_LENGTH = 64  # the column; a longer value was not made by us and is ignored
+# Long enough for any retry or a phone that was put away with the form open; short, because a
+# stored answer holds what was typed.
+KEPT_FOR = datetime.timedelta(hours=24)
+REPLAYED_HEADERS = {"location", "content-type"}  # and every HX-* header
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def idempotent(view):
+    """Carry out a post once per token; its repeats get the first answer. Put it closest to
+    the view, under the access decorators: who may not post never claims a token."""
+
+    @wraps(view)
+    def carried_out_once(request, *args, **kwargs):
+        token = request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else ""
+        if not token or len(token) > TOKEN_LENGTH or not request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        # Pruned here, in its own short statement: no cron to forget, and kept out of the
+        # claim's transaction, where on PostgreSQL concurrent posts would queue on the same
+        # expired rows.
+        Submission.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+        with transaction.atomic():
+            claim, answered = _claim(request.user, token)
+            if answered:
+                return _replay(answered)
+            response = view(request, *args, **kwargs)
+            if _succeeded(response):
+                _remember(claim, response)
+            else:
+                claim.delete()
+        return response
+
+    carried_out_once.idempotent = True
+    return carried_out_once
+
+
+def _claim(user, token):
+    """(the new claim, None), or (None, the stored answer) when the token was used already.
+    Waits for a post of the same token still in progress."""
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(user=user, token=token), None
+    except IntegrityError:
+        return None, Submission.objects.get(user=user, token=token)
+
+
+def _succeeded(response) -> bool:
+    return 200 <= response.status_code < 400 and not response.streaming
+
+
+def _remember(claim, response):
+    claim.status = response.status_code
+    claim.headers = {
+        name: value
+        for name, value in response.items()
+        if name.lower() in REPLAYED_HEADERS or name.lower().startswith("hx-")
+    }
+    claim.body = response.content
+    claim.save(update_fields=["status", "headers", "body"])
+
+
+def _replay(answered) -> HttpResponse:
+    response = HttpResponse(bytes(answered.body), status=answered.status)
+    for name, value in answered.headers.items():
+        response[name] = value
+    return response
