@@ -10,7 +10,7 @@ changes one.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,13 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from trajects import forms, services
+from trajects.dashboards import trainer_figures
 from trajects.models import (
-    OPEN_STATUSES,
     Escalation,
     Meeting,
     MeetingKind,
     Phase,
-    ProgressStatus,
     Trajectory,
 )
 from trajects.views import INVALID, run_step, wants_part
@@ -34,6 +33,7 @@ from wpo.idempotency import idempotent
 from wpo.models import Department, Person, Role
 
 MEETINGS = "trajects/meeting_list.html"
+HISTORY_PAGE_SIZE = 25
 
 # Meetings
 
@@ -51,10 +51,16 @@ def meetings(request):
         "kinds": MeetingKind.choices,
         "to_record": visible.to_record(),
         "upcoming": visible.upcoming(),
-        "held": visible.held(),
+        "held": _page(request, visible.held()),
     }
     template = f"{MEETINGS}#meetings" if wants_part(request) else MEETINGS
     return render(request, template, context)
+
+
+def _page(request, history):
+    """What is done (held meetings, answered escalations) grows for ever: a page at a time,
+    newest first."""
+    return Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _coached(request):
@@ -78,28 +84,6 @@ def meeting_plan(request, kind):
     status = INVALID if form.errors else 200
     context = {"form": form, "kind": MeetingKind(kind)}
     return render(request, "trajects/meeting_form.html", context, status=status)
-
-
-def trainer_figures(trajectories) -> dict:
-    """What a one-to-one is about (DOMAIN.md: number of participants, progress, results
-    achieved), for the trajectories of one trainer, in one query."""
-    running = Q(closed_on__isnull=True, stopped_on__isnull=True)
-    progress = "skills__progress"
-    return trajectories.aggregate(
-        active=Count("pk", filter=running, distinct=True),
-        **{
-            f"phase_{phase}": Count("pk", filter=running & Q(phase=phase), distinct=True)
-            for phase in Phase.values
-        },
-        in_progress=Count(
-            progress, filter=running & Q(skills__progress__status__in=OPEN_STATUSES), distinct=True
-        ),
-        passed=Count(
-            progress, filter=Q(skills__progress__status=ProgressStatus.PASSED), distinct=True
-        ),
-        assessed=Count("skills", filter=~Q(skills__achieved_level=""), distinct=True),
-        closed=Count("pk", filter=Q(closed_on__isnull=False), distinct=True),
-    )
 
 
 @require_GET
@@ -207,7 +191,7 @@ def meeting_record(request, pk):
 @access.role_required(Role.COACH, Role.PROJECT_MANAGER)
 def escalations(request):
     visible = Escalation.objects.visible_to(request.user).for_list()
-    context = {"open": visible.open(), "answered": visible.answered()}
+    context = {"open": visible.open(), "answered": _page(request, visible.answered())}
     return render(request, "trajects/escalation_list.html", context)
 
 

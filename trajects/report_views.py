@@ -203,7 +203,9 @@ def organisation_pdf(request):
     except OSError:  # WeasyPrint without its system libraries
         messages.error(request, _("A PDF cannot be made on this server; print the page."))
         return redirect(f"{reverse('trajects:organisation')}?{urlencode(form.query())}")
-    audit.record(AuditAction.DOWNLOAD, user=request.user, obj=report.unit)
+    # with names, personal data leaves the app: an export, like the participant's own data
+    action = AuditAction.EXPORT if with_names else AuditAction.DOWNLOAD
+    audit.record(action, user=request.user, obj=report.unit)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = _filename(_("wpo-report"), report)
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'

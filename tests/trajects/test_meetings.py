@@ -20,7 +20,7 @@ from tests.factories import (
     TrajectorySkillFactory,
     staff_member,
 )
-from trajects import coaching, services
+from trajects import dashboards, services
 from trajects.models import Meeting, MeetingAttendance, MeetingKind, ProgressStatus, Trajectory
 from trajects.services import StepRefused
 from wpo.models import Role
@@ -293,7 +293,7 @@ def test_trainer_figures_count_participants_progress_and_results_in_one_query(wo
     TrajectoryFactory(department=world.department, trainer=world.trainer, phase=1)
 
     with CaptureQueriesContext(connection) as queries:
-        figures = coaching.trainer_figures(Trajectory.objects.guided_by(world.trainer.pk))
+        figures = dashboards.trainer_figures(Trajectory.objects.guided_by(world.trainer.pk))
 
     assert len(queries) == 1
     assert figures["active"] == 2
@@ -530,3 +530,16 @@ def test_a_coach_of_one_department_sees_only_its_invitees_of_a_shared_kickoff(cl
 
     assert world.other_trajectory.participant.full_name in page
     assert world.trajectory.participant.full_name not in page
+
+
+def test_held_meetings_come_a_page_at_a_time_newest_first(coach, world):
+    for days_ago in range(1, 31):
+        MeetingFactory(
+            organiser=world.coach, scheduled_at=moment(-days_ago), held_on=moment(-days_ago).date()
+        ).departments.add(world.department)
+
+    first = coach.get(url("meetings")).context["held"]
+    second = coach.get(url("meetings"), {"page": 2}).context["held"]
+
+    assert len(first) == 25 and len(second) == 5
+    assert first[0].held_on > second[0].held_on

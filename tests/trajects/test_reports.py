@@ -461,3 +461,16 @@ def test_a_norm_mark_stretches_the_scale_to_show_it():
     assert chart.ticks[-1].text == "400"
     assert bar.x + bar.width < mark.x < chart.plot_right
     assert mark.label.text == "hoogstens 365"
+
+
+@pytest.mark.usefixtures("weasyprint")
+@pytest.mark.parametrize(("names", "action"), [("on", "export"), ("", "download")])
+def test_the_audit_log_tells_a_report_with_names_from_one_without(client, world, names, action):
+    client.force_login(world.project_manager.user)
+
+    client.get(reverse("trajects:organisation_pdf"), {"names": names})
+
+    downloads = AuditEvent.objects.filter(
+        user=world.project_manager.user, action__in=[AuditAction.EXPORT, AuditAction.DOWNLOAD]
+    )
+    assert list(downloads.values_list("action", flat=True)) == [action]
