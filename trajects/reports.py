@@ -21,7 +21,6 @@ from django.db.models import (
     Avg,
     Count,
     F,
-    FloatField,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -51,6 +50,12 @@ COUNTS = [
     *("open_escalations", "during", "started", "closed", "stopped", "certificates"),
     *("passed", "assessed", "shorter", "longer", "over_norm"),
 ]
+# a department with no rows of a kind: nothing counted, no average
+NOTHING_COUNTED = {
+    **{name: 0 for name in COUNTS if name not in FIGURES},
+    "trajectory_days": None,
+    "assignment_days": None,
+}
 
 
 @dataclass(frozen=True)
@@ -104,16 +109,10 @@ def assignment_days():
     return DaysBetween("passed_on", "introduced_on") - F("paused_days")
 
 
-def average_per(queryset, path: str, field: str):
-    """The average of `field` over the rows of `queryset` that point at the outer row."""
-    averaged = (
-        queryset.filter(**{path: OuterRef("pk")})
-        .order_by()
-        .values(path)
-        .annotate(average=Avg(field))
-        .values("average")
-    )
-    return Subquery(averaged, output_field=FloatField())
+def per_department(queryset, path: str, **aggregates) -> dict[int, dict]:
+    """`aggregates` of `queryset` for each department (found at `path`), in one query."""
+    rows = queryset.order_by().values(path).annotate(**aggregates)
+    return {row.pop(path): row for row in rows}
 
 
 def norm_settings() -> dict:
@@ -173,37 +172,45 @@ class Report:
 
     @cached_property
     def departments(self) -> list[Department]:
-        """Every department with its figures now, in the period and of durations."""
-        days = self.norms
+        """Every department with its figures now, in the period and of durations. One grouped
+        query per kind of row, not a subquery per department: with a hundred departments,
+        PostgreSQL would run each of those a hundred times."""
+        days, period = self.norms, self.period.days
         closed, passed = self._closed, self._passed
-        return list(
-            department_figures(self._departments).annotate(
-                open_escalations=count_per(self._escalations, "department"),
-                during=count_per(self.during(), "department"),
-                started=count_per(
-                    self._trajectories.filter(agreed_start__range=self.period.days), "department"
-                ),
-                closed=count_per(closed, "department"),
-                stopped=count_per(
-                    self._trajectories.filter(stopped_on__range=self.period.days), "department"
-                ),
-                certificates=count_per(self._certificates, "trajectory__department"),
-                passed=count_per(passed, "trajectory_skill__trajectory__department"),
-                assessed=count_per(self._assessed, "trajectory__department"),
-                trajectory_days=average_per(closed, "department", "days"),
-                shorter=count_per(
-                    closed.filter(days__lt=days["trajectory_min_days"]), "department"
-                ),
-                longer=count_per(closed.filter(days__gt=days["trajectory_max_days"]), "department"),
-                assignment_days=average_per(
-                    passed, "trajectory_skill__trajectory__department", "days"
-                ),
-                over_norm=count_per(
-                    passed.filter(days__gt=days["assignment_weeks"] * 7),
-                    "trajectory_skill__trajectory__department",
-                ),
-            )
-        )
+        trajectories = self._trajectories
+        found = [
+            per_department(self._escalations, "department", open_escalations=Count("pk")),
+            per_department(self.during(), "department", during=Count("pk")),
+            per_department(
+                trajectories.filter(agreed_start__range=period), "department", started=Count("pk")
+            ),
+            per_department(
+                trajectories.filter(stopped_on__range=period), "department", stopped=Count("pk")
+            ),
+            per_department(
+                closed,
+                "department",
+                closed=Count("pk"),
+                trajectory_days=Avg("days"),
+                shorter=Count("pk", filter=Q(days__lt=days["trajectory_min_days"])),
+                longer=Count("pk", filter=Q(days__gt=days["trajectory_max_days"])),
+            ),
+            per_department(self._certificates, "trajectory__department", certificates=Count("pk")),
+            per_department(
+                passed,
+                "trajectory_skill__trajectory__department",
+                passed=Count("pk"),
+                assignment_days=Avg("days"),
+                over_norm=Count("pk", filter=Q(days__gt=days["assignment_weeks"] * 7)),
+            ),
+            per_department(self._assessed, "trajectory__department", assessed=Count("pk")),
+        ]
+        departments = list(department_figures(self._departments))
+        for department in departments:
+            vars(department).update(NOTHING_COUNTED)
+            for figures in found:
+                vars(department).update(figures.get(department.pk, {}))
+        return departments
 
     @cached_property
     def totals(self) -> dict:

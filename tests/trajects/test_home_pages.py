@@ -24,7 +24,6 @@ from trajects.models import Outcome, ProgressStatus
 
 PAGES = {
     "trajects:trainer_home": "trainer",
-    "trajects:organisation": "project_manager",
 }
 
 

@@ -367,7 +367,8 @@ def test_the_page_and_its_export_take_the_same_queries_for_30_and_3000_participa
 
     assert Trajectory.objects.filter(closed_on__isnull=False).count() >= 1000
     assert small == large
-    assert max(large) <= 14
+    # a grouped query per kind of row (see Report.departments) and a few for the charts
+    assert max(large) <= 19
 
 
 # The PDF report
