@@ -1,4 +1,5 @@
 import datetime
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -339,7 +340,7 @@ class Trajectory(models.Model):
             pauses = self.pauses.all()
         return next((pause for pause in pauses if pause.resumed_on is None), None)
 
-    @property
+    @cached_property
     def signals(self):
         """What the coach should look at, worst first; needs `with_signals()`."""
         from trajects import norms
