@@ -123,6 +123,7 @@ class Rule:
         over = getattr(trajectory, self.over)
         if over is None or over <= 0:
             return None
+        # the marks of `severity_expression`, applied to the number the database worked out
         severity = Severity.RED if over > self.red_after else Severity.ORANGE
         return Signal(self.key, severity, self.wording(self.norm + over, trajectory))
 

@@ -51,8 +51,12 @@ def progress(on=None, **fields):
 
 
 def severity_of(rule: str, trajectory) -> Severity | None:
-    row = Trajectory.objects.with_signals(TODAY).get(pk=trajectory.pk)
-    return next((signal.severity for signal in row.signals if signal.rule == rule), None)
+    """The severity the coach reads, after checking the database filters on the same one."""
+    annotated = Trajectory.objects.with_signals(TODAY).filter(pk=trajectory.pk)
+    row = annotated.get()
+    severity = next((signal.severity for signal in row.signals if signal.rule == rule), None)
+    assert annotated.filter(**{f"norm_{rule}_level": severity or Severity.GREEN}).exists()
+    return severity
 
 
 def trajectory_of(row):
