@@ -1,4 +1,5 @@
 import os
+import socket
 from dataclasses import dataclass
 
 import pytest
@@ -37,6 +38,20 @@ class World:
         if role == "admin":
             return self.admin
         return getattr(self, role).user
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Every attempt to open a connection fails, and is listed: a PDF renders offline."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("no network while rendering")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
 
 
 @pytest.fixture

@@ -213,6 +213,17 @@ class Trajectory(models.Model):
 
             return norms.annotate(self, today)
 
+        def signals_first(self):
+            """Worst signal first, then by department and name; `pk` last, so pages neither
+            repeat nor skip anyone. Needs `with_signals()`."""
+            return self.order_by(
+                "-signal_level",
+                "department__name",
+                "participant__last_name",
+                "participant__first_name",
+                "pk",
+            )
+
         def with_overview(self):
             """What an overview row shows (people, assignments in progress, last and next
             conversation, a pause) in a fixed number of queries, however many rows."""

@@ -939,7 +939,17 @@ def _check_invitees(kind, departments, invitees):
         _refuse(message % {"names": ", ".join(sorted(others))}, "invitees")
 
 
-def _arrange(meeting, *, scheduled_at, title, location, departments, trainer, invitees, by):
+def _arrange(
+    meeting,
+    *,
+    scheduled_at: datetime.datetime,
+    title: str = "",
+    location: str = "",
+    departments=(),
+    trainer: Person | None = None,
+    invitees=(),
+    by,
+) -> Meeting:
     """Write what was planned: a one-to-one is with its trainer, in the departments where the
     coach meets them; other meetings are for the departments chosen, with invitees from
     them."""
@@ -988,32 +998,14 @@ def _arrange(meeting, *, scheduled_at, title, location, departments, trainer, in
 
 
 @transaction.atomic
-def plan_meeting(
-    *,
-    kind: str,
-    scheduled_at: datetime.datetime,
-    title: str = "",
-    location: str = "",
-    departments=(),
-    trainer: Person | None = None,
-    invitees=(),
-    by,
-) -> Meeting:
-    """The coach plans a meeting of any kind (DOMAIN.md, "The three roles": the coach). A
-    date already past is allowed: a department visit may be written down afterwards."""
-    organiser_id = access.scope_of(by).person_id
+def plan_meeting(*, kind: str, by, **plan) -> Meeting:
+    """The coach plans a meeting of any kind (DOMAIN.md, "The three roles": the coach); `plan`
+    as `_arrange` takes it. A date already past is allowed: a department visit may be written
+    down afterwards."""
     if not access.scope_of(by).coach_of:
         _refuse(_("Only a coach plans meetings."))
-    return _arrange(
-        Meeting(kind=kind, organiser_id=organiser_id),
-        scheduled_at=scheduled_at,
-        title=title,
-        location=location,
-        departments=departments,
-        trainer=trainer,
-        invitees=invitees,
-        by=by,
-    )
+    organiser_id = access.scope_of(by).person_id
+    return _arrange(Meeting(kind=kind, organiser_id=organiser_id), by=by, **plan)
 
 
 def _organised(meeting: Meeting, by) -> Meeting:
@@ -1032,28 +1024,9 @@ def _organised_planned(meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def change_meeting(
-    meeting: Meeting,
-    *,
-    scheduled_at: datetime.datetime,
-    title: str = "",
-    location: str = "",
-    departments=(),
-    trainer: Person | None = None,
-    invitees=(),
-    by,
-) -> Meeting:
-    """Move a planned meeting, or change who is invited."""
-    return _arrange(
-        _organised_planned(meeting, by),
-        scheduled_at=scheduled_at,
-        title=title,
-        location=location,
-        departments=departments,
-        trainer=trainer,
-        invitees=invitees,
-        by=by,
-    )
+def change_meeting(meeting: Meeting, *, by, **plan) -> Meeting:
+    """Move a planned meeting, or change who is invited; `plan` as `_arrange` takes it."""
+    return _arrange(_organised_planned(meeting, by), by=by, **plan)
 
 
 @transaction.atomic

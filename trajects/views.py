@@ -68,17 +68,7 @@ def _coach_participants(request):
     trainers = Person.objects.in_role(Role.TRAINER, departments=departments)
     filters = forms.CoachFilterForm(request.GET, departments=departments, trainers=trainers)
     mine = Trajectory.objects.in_coached_departments(request.user).active().with_signals()
-    trajectories = (
-        filters.filter(mine)
-        .with_overview()
-        .order_by(
-            "-signal_level",
-            "department__name",
-            "participant__last_name",
-            "participant__first_name",
-            "pk",  # a unique last key: pages neither repeat nor skip anyone
-        )
-    )
+    trajectories = filters.filter(mine).with_overview().signals_first()
     return filters, mine, trajectories
 
 

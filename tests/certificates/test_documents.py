@@ -3,7 +3,6 @@ verification page, PDF/A for the archive, and no network while they are made."""
 
 import datetime
 import io
-import socket
 import subprocess
 
 import pytest
@@ -89,19 +88,6 @@ def test_a_batch_prints_a_page_per_certificate(certificate, world):
         [True, False],
         [False, True],
     ]
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("no network while rendering")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    return attempts
 
 
 def test_a_logo_on_another_host_is_not_fetched(certificate, settings, no_network):

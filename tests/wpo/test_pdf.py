@@ -2,7 +2,6 @@
 and a template that points elsewhere makes no request."""
 
 import io
-import socket
 
 import pytest
 from pypdf import PdfReader
@@ -14,19 +13,6 @@ pytestmark = pytest.mark.usefixtures("weasyprint")
 
 def text_of(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("no network while rendering")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    return attempts
 
 
 def test_a_template_pointing_at_another_host_makes_no_request(no_network):

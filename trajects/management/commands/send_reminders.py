@@ -121,9 +121,7 @@ def coach_digest(coach) -> dict:
         .with_signals()
         .filter(signal_level__gt=norms.Severity.GREEN)
         .select_related("participant", "department", "trainer")
-        .order_by(
-            "-signal_level", "department__name", "participant__last_name", "participant__first_name"
-        )
+        .signals_first()
     )
     trainers = norms.trainer_load(
         Person.objects.in_role(Role.TRAINER, departments=departments), departments
