@@ -88,6 +88,15 @@ def trajectory_q(user, prefix: str = "") -> Q:
     return guidance_q(user, prefix)
 
 
+def outside_trajectories_q(user, prefix: str = "") -> Q:
+    """What `trajectory_q` leaves out: for a rule such as "only while every part is in scope".
+    Not `~trajectory_q(...)`: the project manager's `Q()` negated is `Q()` again, which would
+    put everything outside."""
+    if scope_of(user).is_project_manager:
+        return NOTHING
+    return ~guidance_q(user, prefix)
+
+
 def guidance_q(user, prefix: str = "") -> Q:
     """The trajectories the user may work on: those they guide as trainer, and all of the
     departments they coach (a coach may do everything a trainer does there)."""
