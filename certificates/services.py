@@ -9,7 +9,6 @@ history, with who changed it.
 
 import datetime
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +26,7 @@ from certificates.models import (
 from trajects.models import Phase, Trajectory
 from trajects.services import StepRefused
 from wpo import access
+from wpo.proxy import client_ip
 
 MISS_WINDOW = datetime.timedelta(hours=1)
 
@@ -162,9 +162,8 @@ def make_batch_pdf(batch: CertificateBatch) -> CertificateBatch:
 
 
 def _client(request) -> str:
-    """The visitor's address (as login throttling sees it, behind the proxy), hashed."""
-    address = get_client_ip_address(request) or ""
-    return salted_hmac("certificates.verify", address).hexdigest()
+    """The visitor's address (as login throttling sees it, behind the proxies), hashed."""
+    return salted_hmac("certificates.verify", client_ip(request)).hexdigest()
 
 
 def guessing(request) -> bool:
