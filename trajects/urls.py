@@ -6,6 +6,7 @@ app_name = "trajects"
 urlpatterns = [
     path("trainer/", views.trainer_home, name="trainer_home"),
     path("trainer/calendar/", calendar.subscribe, name="calendar"),
+    path("trainer/calendar/new-link/", calendar.renew, name="calendar_renew"),
     path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
     path("coach/", views.coach_home, name="coach_home"),
     path("coach/participants.<slug:fmt>", views.coach_export, name="coach_export"),
