@@ -16,6 +16,18 @@ def recorded_by(verbose_name):
     )
 
 
+class Versioned(models.Model):
+    """A row that two people may edit at once (optimistic concurrency): an edit form carries
+    the version it was loaded with, and a save from a form loaded before someone else's save
+    is refused (`wpo.services.EditConflict`). Every save through the services counts it
+    up. Not kept in the history: it says nothing about the participant."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class BusinessUnit(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
 
