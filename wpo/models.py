@@ -47,6 +47,18 @@ class NameField(models.CharField):
         return name, "django.db.models.CharField", args, kwargs
 
 
+class Versioned(models.Model):
+    """A row that two people may edit at once (optimistic concurrency): an edit form carries
+    the version it was loaded with, and a save from a form loaded before someone else's save
+    is refused (`wpo.services.EditConflict`). Every save through the services counts it
+    up. Not kept in the history: it says nothing about the participant."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class BusinessUnit(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
 

@@ -10,7 +10,7 @@ from certificates.models import Certificate
 from tests.certificates.conftest import assess
 from tests.factories import TrajectoryFactory
 from trajects.models import Phase
-from trajects.services import StepRefused
+from wpo.services import StepRefused
 
 TODAY = timezone.localdate
 

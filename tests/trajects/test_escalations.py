@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.factories import EscalationFactory, TrajectoryFactory
 from trajects import services
 from trajects.models import Escalation
-from trajects.services import StepRefused
+from wpo.services import StepRefused
 
 INVALID = 422
 

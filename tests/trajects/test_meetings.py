@@ -20,10 +20,11 @@ from tests.factories import (
     TrajectorySkillFactory,
     staff_member,
 )
-from trajects import dashboards, services
+from trajects import services
 from trajects.models import Meeting, MeetingAttendance, MeetingKind, ProgressStatus, Trajectory
-from trajects.services import StepRefused
+from trajects.reports import dashboards
 from wpo.models import Role
+from wpo.services import StepRefused
 
 INVALID = 422
 HTMX = {"HTTP_HX_REQUEST": "true"}
