@@ -191,5 +191,21 @@ def test_the_excel_download_holds_the_filtered_list_as_the_page_shows_it(coach, 
     assert late[:2] == ("aandacht nodig", "traject 2 weken over de afgesproken einddatum")
 
 
+def test_the_excel_download_holds_conversation_dates_as_dates(coach, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    planned = GuidanceConversationFactory(trajectory=participant(world, "Gepland"))
+
+    response = coach.get(reverse("trajects:coach_export", args=["xlsx"]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    row = next(row for row in sheet.iter_rows(min_row=2) if row[2].value.startswith("Gepland"))
+    next_conversation = row[8]
+    assert next_conversation.is_date
+    assert next_conversation.value.date() == timezone.localdate(planned.planned_at)
+
+
 def test_a_download_in_an_unknown_format_is_not_found(coach):
     assert coach.get(reverse("trajects:coach_export", args=["pdfx"])).status_code == 404
