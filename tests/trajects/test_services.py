@@ -704,7 +704,7 @@ def test_a_pause_stops_a_look_back_from_falling_due(world, chosen):
 
     trajectory = Trajectory.objects.with_overview().get(pk=world.trajectory.pk)
 
-    assert not trajectory.current_progress[0].look_back_overdue
+    assert not trajectory.current_progress[0].look_back_deadline().is_late
 
 
 def test_resuming_needs_a_pause(world):
