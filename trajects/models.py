@@ -145,6 +145,11 @@ class Interest(models.Model):
     def __str__(self):
         return f"{self.person} ({self.registered_on:%d-%m-%Y})"
 
+    @property
+    def is_dealt_with(self) -> bool:
+        """Withdrawn, or started as a trajectory: nothing more to do with it."""
+        return self.withdrawn_on is not None or hasattr(self, "trajectory")
+
 
 class Phase(models.IntegerChoices):
     START = 1, _("Start")
