@@ -168,6 +168,8 @@ STEP_PHASES = {
     "start_closing": (Phase.ASSESSMENT,),
     "close": (Phase.CLOSING,),
 }
+# The phases in which guidance conversations are held every few weeks.
+CONVERSATION_PHASES = (Phase.LEARNING, Phase.ASSESSMENT)
 
 
 class Trajectory(models.Model):
@@ -470,7 +472,7 @@ class Trajectory(models.Model):
     def conversation_deadline(self, today=None) -> Deadline:
         """In the learning and assessment phases a guidance conversation is held every few
         weeks (a setting), pauses left out."""
-        if self.phase not in (Phase.LEARNING, Phase.ASSESSMENT):
+        if self.phase not in CONVERSATION_PHASES:
             return self.deadline(None, today)
         since = self.conversation_clock_start
         days = settings.WPO_NORM_CONVERSATION_WEEKS * 7 + self.days_paused(since)

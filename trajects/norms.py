@@ -274,7 +274,7 @@ def annotate(queryset, today: datetime.date | None = None):
 
     Every measure counts to today and then takes off the days of the current pause, which
     is the same as counting to its first day."""
-    from trajects.models import Phase, ProgressStatus
+    from trajects.models import CONVERSATION_PHASES, ProgressStatus
 
     norm = {rule.key: Value(rule.norm) for rule in rules()}
     today = Value(today or timezone.localdate(), output_field=DateField())
@@ -337,7 +337,7 @@ def annotate(queryset, today: datetime.date | None = None):
                 )
                 - paused_now
                 - norm["conversation"],
-                Q(phase__in=[Phase.LEARNING, Phase.ASSESSMENT]),
+                Q(phase__in=CONVERSATION_PHASES),
             ),
         )
     )
