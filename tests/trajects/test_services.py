@@ -704,7 +704,7 @@ def test_a_pause_stops_a_look_back_from_falling_due(world, chosen):
 
     trajectory = Trajectory.objects.with_overview().get(pk=world.trajectory.pk)
 
-    assert not trajectory.current_progress[0].look_back_overdue
+    assert not trajectory.current_progress[0].look_back_deadline().is_late
 
 
 def test_resuming_needs_a_pause(world):
@@ -754,24 +754,25 @@ def test_a_conversation_before_the_trajectory_started_is_refused(world):
     assert "voor de start" in message or "vóór de start" in message
 
 
-def test_the_same_conversation_saved_twice_is_stored_once(world, chosen):
+def test_two_conversations_with_the_same_words_are_both_stored(world, chosen):
+    # a double post of one form is stored once by its token (tests/wpo/test_idempotency.py)
     progress = practising(chosen)
     held_at = moment(0, hour=0)
 
     first = hold(world.trajectory, progress, Outcome.CONTINUE, held_at=held_at)
     again = hold(world.trajectory, progress, Outcome.CONTINUE, held_at=held_at)
 
-    assert first == again
-    assert GuidanceConversation.objects.count() == 1
+    assert first != again
+    assert GuidanceConversation.objects.count() == 2
 
 
-def test_the_same_note_saved_twice_is_stored_once(world):
+def test_the_same_note_written_again_on_purpose_is_stored_again(world):
     by = world.trainer.user
 
     services.add_note(world.trajectory, text="Goed gedaan.", by=by)
     services.add_note(world.trajectory, text="Goed gedaan.", by=by)
 
-    assert world.trajectory.notes.count() == 1
+    assert world.trajectory.notes.count() == 2
 
 
 def test_the_same_person_is_not_registered_twice_without_a_number(world):
@@ -870,3 +871,14 @@ def test_a_held_conversation_is_not_called_off(world, chosen):
     held = hold(world.trajectory, practising(chosen), Outcome.CONTINUE)
 
     assert "al vastgelegd" in refusal(services.cancel_conversation, held)
+
+
+@pytest.mark.parametrize("who", ["trainer", "other_trainer", "project_manager"])
+def test_a_step_is_refused_by_the_state_whoever_takes_it(world, who):
+    """Who may take a step is the page's question (tests/wpo/test_access_matrix.py answers
+    403/404); the service refuses by the state alone, for anyone."""
+    by = getattr(world, who).user
+
+    message = refusal(services.close_trajectory, world.trajectory, on=TODAY(), by=by)
+
+    assert "Dit kan alleen in de fase Afsluiting" in message

@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trajects.models import (
+    STEP_PHASES,
     AssignmentProgress,
     Interest,
     Pause,
@@ -87,9 +88,10 @@ def _check_running(trajectory: Trajectory):
         refuse(_("This trajectory is paused. Resume it first."))
 
 
-def _check_phase(trajectory: Trajectory, *phases: Phase):
-    if trajectory.phase not in phases:
-        names = ", ".join(str(Phase(phase).label) for phase in phases)
+def _check_phase(trajectory: Trajectory, step: str):
+    """The step belongs to another phase (`STEP_PHASES`, which the pages read too)."""
+    if not trajectory.phase_allows(step):
+        names = ", ".join(str(Phase(phase).label) for phase in STEP_PHASES[step])
         refuse(
             _("This can be done in the phase %(phases)s; the trajectory is in %(current)s.")
             % {"phases": names, "current": trajectory.get_phase_display()}
@@ -120,7 +122,8 @@ def register_interest(
 ) -> Interest:
     """An employee who, with their supervisor, wants to take part. An employee number that is
     already known means that person; without one, a new person is recorded, unless someone of
-    the same name in the department is already waiting or taking part (a second tap on Save)."""
+    the same name in the department is already waiting or taking part: registered before, or
+    by a colleague on their own form, which the form's token does not cover."""
     registered_on = registered_on or timezone.localdate()
     not_in_future(registered_on, "registered_on")
     if employee_number:
@@ -172,7 +175,7 @@ def start_trajectory(
     by=None,
 ) -> Trajectory:
     interest = Interest.objects.select_for_update().get(pk=interest.pk)
-    if interest.withdrawn_on or Trajectory.objects.filter(interest=interest).exists():
+    if interest.is_dealt_with:
         refuse(_("This registration has already been dealt with."))
     if agreed_end <= agreed_start:
         refuse(_("The agreed end must be after the agreed start."), "agreed_end")
@@ -203,7 +206,7 @@ def choose_skills(trajectory: Trajectory, targets: dict, *, by=None) -> list[Tra
     at. Skills left out are removed, unless work on them has begun."""
     trajectory = locked(trajectory)
     check_open(trajectory)
-    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    _check_phase(trajectory, "choose_skills")
     if not targets:
         refuse(_("Choose at least one skill."))
     chosen = {row.skill_id: row for row in trajectory.skills.select_related("skill")}
@@ -236,7 +239,7 @@ def introduce_assignment(
     the learning/work period."""
     trajectory = locked(trajectory_skill.trajectory)
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    _check_phase(trajectory, "introduce")
     _check_step_date(trajectory, on, "introduced_on")
     if assignment.skill_id != trajectory_skill.skill_id:
         refuse(_("This assignment belongs to another skill."), "assignment")
@@ -327,7 +330,7 @@ def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
     follow-up conversation first; assignments still being practised stop here."""
     trajectory = locked(trajectory)
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.LEARNING)
+    _check_phase(trajectory, "start_assessment")
     _check_step_date(trajectory, on, "on")
     progress = AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
     waiting = progress.filter(status=ProgressStatus.INDEPENDENT_WEEK).select_related("assignment")
@@ -376,7 +379,7 @@ def assess_skill(
     assessment someone else saved since the page was opened."""
     trajectory = locked(trajectory_skill.trajectory)
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.ASSESSMENT)
+    _check_phase(trajectory, "assess")
     not_in_future(assessed_on, "assessed_on")
     trajectory_skill = TrajectorySkill.objects.select_related(
         "skill", "assessed_by", "second_assessor"
@@ -414,7 +417,7 @@ def assess_skill(
 def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
     trajectory = locked(trajectory)
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.ASSESSMENT)
+    _check_phase(trajectory, "start_closing")
     _check_step_date(trajectory, on, "on")
     skills = list(trajectory.skills.select_related("skill"))
     passed = set(
@@ -435,7 +438,7 @@ def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Traj
 def close_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
     trajectory = locked(trajectory)
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.CLOSING)
+    _check_phase(trajectory, "close")
     _check_step_date(trajectory, on, "on")
     trajectory.closed_on = on
     return save(trajectory, ["closed_on"], by=by)
