@@ -237,9 +237,7 @@ class Trajectory(models.Model):
                     .values("planned_at")[:1]
                 ),
                 overdue_conversation_at=Subquery(
-                    planned.filter(planned_at__lt=now)
-                    .order_by("planned_at")
-                    .values("planned_at")[:1]
+                    conversations.to_record().order_by("planned_at").values("planned_at")[:1]
                 ),
             )
 
@@ -809,6 +807,10 @@ class GuidanceConversation(Versioned):
         def planned(self):
             return self.filter(held_at__isnull=True, planned_at__isnull=False)
 
+        def to_record(self):
+            """Planned, and its time has passed: the SQL side of `is_to_record`."""
+            return self.planned().filter(planned_at__lt=timezone.now())
+
         def coming_week(self):
             """Planned in the next seven days, of trajectories still running."""
             now = timezone.now()
@@ -847,6 +849,11 @@ class GuidanceConversation(Versioned):
 
     def clean(self):
         check_progress_in_trajectory(self)
+
+    @property
+    def is_to_record(self) -> bool:
+        """Its time has passed and it is not written down yet: on the trainer's to-do list."""
+        return self.held_at is None and self.planned_at < timezone.now()
 
     @property
     def correctable(self) -> bool:

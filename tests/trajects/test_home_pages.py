@@ -180,3 +180,20 @@ def test_catalogue_page_runs_a_fixed_number_of_queries(client, world):
     client.force_login(world.trainer.user)
 
     assert queries_for(client, reverse("assignments:catalogue")) <= 8
+
+
+@pytest.mark.parametrize(("minutes_ago", "to_record"), [(-30, False), (30, True)])
+def test_a_conversation_is_to_record_on_the_participant_page_when_it_is_on_the_to_do(
+    client, world, minutes_ago, to_record
+):
+    GuidanceConversationFactory(
+        trajectory=world.trajectory,
+        planned_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+    client.force_login(world.trainer.user)
+
+    home = client.get(reverse("trajects:trainer_home")).content.decode()
+    detail = client.get(reverse("trajects:trajectory", args=[world.trajectory.pk]))
+
+    assert ("Gesprek van" in home) is to_record
+    assert ("nog vastleggen" in detail.content.decode()) is to_record

@@ -209,12 +209,23 @@ def test_a_registration_starts_one_trajectory_only(world):
 
 
 @pytest.mark.parametrize(
-    ("months", "unusual"), [(2, True), (3, False), (6, False), (12, False), (13, True)]
+    ("days", "unusual"), [(90, True), (91, False), (182, False), (365, False), (366, True)]
 )
-def test_a_period_outside_3_to_12_months_is_unusual(months, unusual):
+def test_a_period_outside_the_trajectory_norms_is_unusual(days, unusual):
     start = datetime.date(2026, 1, 31)
 
-    assert bool(services.unusual_period(start, services.add_months(start, months))) == unusual
+    assert bool(services.unusual_period(start, start + datetime.timedelta(days=days))) == unusual
+
+
+def test_the_form_warns_exactly_when_the_coach_gets_the_short_period_signal(db):
+    start = datetime.date(2026, 1, 31)
+    three_months = services.add_months(start, 3)  # 30 April: 89 days
+    trajectory = TrajectoryFactory(agreed_start=start, agreed_end=three_months)
+
+    signalled = Trajectory.objects.with_signals(today=start).get(pk=trajectory.pk).norm_short > 0
+
+    assert signalled
+    assert services.unusual_period(start, three_months)
 
 
 @pytest.mark.parametrize(

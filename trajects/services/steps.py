@@ -7,6 +7,7 @@ of the method says no.
 import datetime
 from calendar import monthrange
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,6 @@ from wpo.models import Person, Role
 from wpo.services import check_version, not_in_future, refuse, save
 
 LOOK_BACK_DAYS = (7, 14)  # "after 1-2 weeks"
-USUAL_MONTHS = (3, 12)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -37,11 +37,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def unusual_period(start: datetime.date, end: datetime.date) -> str:
-    """A warning when the agreed period is outside the usual 3 months to 1 year, else ''."""
-    shortest, longest = USUAL_MONTHS
-    if end < add_months(start, shortest):
+    """A warning when the agreed period is outside the usual 3 months to 1 year, else ''; the
+    same day counts as the coach's "unusually short" signal and the year norm."""
+    days = (end - start).days
+    if days < settings.WPO_NORM_TRAJECTORY_MIN_DAYS:
         return _("This period is shorter than 3 months; a trajectory usually takes 3 to 12.")
-    if end > add_months(start, longest):
+    if days > settings.WPO_NORM_TRAJECTORY_MAX_DAYS:
         return _("This period is longer than a year; a trajectory usually takes 3 to 12 months.")
     return ""
 
