@@ -283,12 +283,6 @@ def test_an_answer_sent_twice_is_sent_once(client, world):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_posts_of_one_token_at_the_same_moment_store_one_record(world, monkeypatch):
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
-        pytest.skip(
-            "the in-memory test database shares one cache between threads, where a lock fails "
-            "at once instead of waiting; run with DATABASE_URL=postgres://... (a file database "
-            "waits: BEGIN IMMEDIATE and the busy timeout)"
-        )
     progress = AssignmentProgressFactory(
         trajectory_skill__trajectory=world.trajectory, status=ProgressStatus.INTRODUCED
     )
