@@ -48,3 +48,12 @@ def test_static_files_are_hashed_compressed_and_cached_for_good(server):
 
     assert response.headers["Content-Encoding"] == "br"
     assert response.headers["Cache-Control"] == "max-age=315360000, public, immutable"
+
+
+def test_the_icon_browsers_ask_for_unprompted_is_there(server):
+    page = get(f"{server}/accounts/login/").read().decode()
+    svg = re.search(r'<link rel="icon" href="(/static/root/favicon\.[0-9a-f]{12}\.svg)"', page)[1]
+
+    assert get(f"{server}/favicon.ico").headers["Content-Type"] == "image/x-icon"
+    assert get(f"{server}/apple-touch-icon.png").headers["Content-Type"] == "image/png"
+    assert get(server + svg).headers["Content-Type"].startswith("image/svg+xml")
