@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 DEV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint messages demo-reset serve clean
+.PHONY: run test install lint messages demo-reset screenshots serve clean
 
 # A half-made venv (python3-venv missing) is removed, so the next run tries again.
 $(BIN)/python:
@@ -55,6 +55,10 @@ lint: install
 # Rebuild the demo organisation from scratch (asks nothing; the SQLite file is local).
 demo-reset: install
 	$(DEV) $(BIN)/python manage.py demo --reset
+
+# The README's pictures, from a fresh demo on a site of their own (needs Chromium and poppler-utils).
+screenshots: install
+	$(DEV) $(BIN)/python manage.py screenshots
 
 messages: install
 	$(DEV) $(BIN)/python manage.py makemessages --locale nl --locale en --no-obsolete --ignore '.venv/*'

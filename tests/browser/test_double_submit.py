@@ -1,5 +1,5 @@
 """A trainer's phone double-taps "Opslaan" on a floor note: one note is stored. The button is
-disabled while saving (hx-disabled-elt); the server holds too, when the same form reaches it
+disabled while saving (data-hx-disabled-elt); the server holds too, when the same form reaches it
 twice (a retried post)."""
 
 import re

@@ -145,7 +145,7 @@ def test_the_page_waits_for_the_worker_and_then_offers_the_download(client, worl
     batch = CertificateBatch.objects.get()
     assert response["Location"] == reverse("certificates:batch", args=[batch.pk])
     waiting = client.get(response["Location"]).content.decode()
-    assert 'hx-trigger="every 2s"' in waiting
+    assert 'data-hx-trigger="every 2s"' in waiting
 
     run_worker()
 

@@ -205,7 +205,7 @@ def test_a_floor_note_with_htmx_comes_back_in_the_timeline_and_clears_the_form(t
     page = response.content.decode()
     assert response.status_code == 200
     assert FloorNote.objects.get().text == "Vroeg zelf om uitleg."
-    assert 'id="timeline" hx-swap-oob="true"' in page
+    assert 'id="timeline" data-hx-swap-oob="true"' in page
     assert "Vroeg zelf om uitleg." in page
     assert "<html" not in page
 

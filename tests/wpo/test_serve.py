@@ -71,3 +71,12 @@ def test_a_calendar_links_key_never_reaches_the_log(server):
     assert 'path="/calendar/<token>.ics" status=404' in log  # gunicorn's request line
     assert "Not Found: /calendar/<token>.ics" in log  # Django's own
     assert key.partition(".")[2] not in log
+
+
+def test_the_icon_browsers_ask_for_unprompted_is_there(server):
+    page = get(f"{server.url}/accounts/login/").read().decode()
+    svg = re.search(r'<link rel="icon" href="(/static/root/favicon\.[0-9a-f]{12}\.svg)"', page)[1]
+
+    assert get(f"{server.url}/favicon.ico").headers["Content-Type"] == "image/x-icon"
+    assert get(f"{server.url}/apple-touch-icon.png").headers["Content-Type"] == "image/png"
+    assert get(server.url + svg).headers["Content-Type"].startswith("image/svg+xml")
