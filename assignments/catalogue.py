@@ -69,32 +69,38 @@ def validate(data: dict) -> None:
     if len(set(names)) != len(names):
         raise CatalogueError("two skills have the same name")
     for skill in skills:
-        where = f"skill {skill['number']}"
-        _require_text(skill, SKILL_FIELDS, where)
-        _require_list(skill, "observations", where, required=False)
-        assignments = skill.get("assignments")
-        if not isinstance(assignments, list) or not all(isinstance(a, dict) for a in assignments):
-            raise CatalogueError(f'{where}: "assignments" must be a list of objects')
-        if sorted(a.get("number") for a in assignments if _is_whole(a.get("number"))) != list(
-            ASSIGNMENT_NUMBERS
-        ):
-            raise CatalogueError(f"{where}: assignments must be numbered 1 to 6, each once")
-        for assignment in assignments:
-            here = f"{where}, assignment {assignment['number']}"
-            _require_text(assignment, ASSIGNMENT_FIELDS, here)
-            if assignment["level"] not in Level.values:
-                raise CatalogueError(f"{here}: level must be A, B or C")
-            if not _is_whole(assignment.get("expected_weeks")) or not (
-                1 <= assignment["expected_weeks"] <= 6
-            ):
-                raise CatalogueError(f"{here}: expected_weeks must be a whole number, 1 to 6")
-            _require_list(assignment, "general_questions", here, required=True)
-            video = assignment.get("video_url", "")
-            try:
-                if video:
-                    URLValidator(schemes=["https", "http"])(video)
-            except ValidationError:
-                raise CatalogueError(f"{here}: video_url must be an http(s) address") from None
+        _validate_skill(skill)
+
+
+def _validate_skill(skill: dict) -> None:
+    where = f"skill {skill['number']}"
+    _require_text(skill, SKILL_FIELDS, where)
+    _require_list(skill, "observations", where, required=False)
+    assignments = skill.get("assignments")
+    if not isinstance(assignments, list) or not all(isinstance(a, dict) for a in assignments):
+        raise CatalogueError(f'{where}: "assignments" must be a list of objects')
+    if sorted(a.get("number") for a in assignments if _is_whole(a.get("number"))) != list(
+        ASSIGNMENT_NUMBERS
+    ):
+        raise CatalogueError(f"{where}: assignments must be numbered 1 to 6, each once")
+    for assignment in assignments:
+        _validate_assignment(assignment, f"{where}, assignment {assignment['number']}")
+
+
+def _validate_assignment(assignment: dict, here: str) -> None:
+    _require_text(assignment, ASSIGNMENT_FIELDS, here)
+    if assignment["level"] not in Level.values:
+        raise CatalogueError(f"{here}: level must be A, B or C")
+    weeks = assignment.get("expected_weeks")
+    if not _is_whole(weeks) or not 1 <= weeks <= 6:
+        raise CatalogueError(f"{here}: expected_weeks must be a whole number, 1 to 6")
+    _require_list(assignment, "general_questions", here, required=True)
+    video = assignment.get("video_url", "")
+    try:
+        if video:
+            URLValidator(schemes=["https", "http"])(video)
+    except ValidationError:
+        raise CatalogueError(f"{here}: video_url must be an http(s) address") from None
 
 
 def _is_whole(value) -> bool:

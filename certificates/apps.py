@@ -7,4 +7,6 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("Certificates")
 
     def ready(self):
-        from certificates import privacy  # noqa: F401  (its receivers join the data rights)
+        # their receivers add certificates to what trajectories ask for: the data rights and
+        # the project manager's figures
+        from certificates import figures, privacy  # noqa: F401

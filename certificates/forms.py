@@ -3,8 +3,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from trajects.forms import date_field, text_field
-from wpo.forms import ManyField
+from wpo.forms import ManyField, date_field, text_field
 
 
 class IssueForm(forms.Form):

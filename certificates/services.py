@@ -9,9 +9,7 @@ history, with who changed it.
 
 import datetime
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -25,25 +23,11 @@ from certificates.models import (
     level_meaning,
 )
 from trajects.models import Phase, Trajectory
-from trajects.services import StepRefused
 from wpo import access
+from wpo.proxy import client_ip
+from wpo.services import not_in_future, refuse, save
 
 MISS_WINDOW = datetime.timedelta(hours=1)
-
-
-def _refuse(message, field=None):
-    raise StepRefused({field: message} if field else message)
-
-
-def _save(certificate: Certificate, update_fields=None, *, by=None) -> Certificate:
-    try:
-        certificate.full_clean()
-    except ValidationError as error:
-        raise StepRefused(error.message_dict) from error
-    if by is not None:
-        certificate._history_user = by
-    certificate.save(update_fields=update_fields)
-    return certificate
 
 
 def skill_lines(trajectory: Trajectory) -> list[dict]:
@@ -70,7 +54,7 @@ def period(trajectory: Trajectory, issued_on: datetime.date) -> tuple[datetime.d
 
 def _check_may_certify(by, trajectory):
     if not access.may_certify(by, trajectory):
-        _refuse(_("Only a coach of this department or the project manager issues certificates."))
+        refuse(_("Only a coach of this department or the project manager issues certificates."))
 
 
 @transaction.atomic
@@ -85,18 +69,17 @@ def issue_certificate(
     )
     _check_may_certify(by, trajectory)
     if trajectory.stopped_on:
-        _refuse(_("This trajectory was stopped early; it gets no certificate."))
+        refuse(_("This trajectory was stopped early; it gets no certificate."))
     if trajectory.phase != Phase.CLOSING:
-        _refuse(_("A certificate is issued in the closing, once the skills are assessed."))
-    if issued_on > timezone.localdate():
-        _refuse(_("This date is in the future."), "issued_on")
+        refuse(_("A certificate is issued in the closing, once the skills are assessed."))
+    not_in_future(issued_on, "issued_on")
     if issued_on < trajectory.agreed_start:
-        _refuse(_("This date is before the trajectory started."), "issued_on")
+        refuse(_("This date is before the trajectory started."), "issued_on")
     if trajectory.certificates.valid().exists():
-        _refuse(_("This trajectory already has a valid certificate. Revoke it to issue a new one."))
+        refuse(_("This trajectory already has a valid certificate. Revoke it to issue a new one."))
     skills = skill_lines(trajectory)
     if not skills:
-        _refuse(_("No skill has been assessed yet."))
+        refuse(_("No skill has been assessed yet."))
     period_start, period_end = period(trajectory, issued_on)
     certificate = Certificate(
         trajectory=trajectory,
@@ -111,7 +94,7 @@ def issue_certificate(
         coach_name=trajectory.coach.full_name,
         issued_by=by,
     )
-    return _save(certificate, by=by)
+    return save(certificate, by=by)
 
 
 @transaction.atomic
@@ -124,12 +107,12 @@ def revoke_certificate(certificate: Certificate, *, reason: str, by) -> Certific
     )
     _check_may_certify(by, certificate.trajectory)
     if not certificate.is_valid:
-        _refuse(_("This certificate has already been revoked."))
+        refuse(_("This certificate has already been revoked."))
     if not reason.strip():
-        _refuse(_("Give the reason for revoking."), "reason")
+        refuse(_("Give the reason for revoking."), "reason")
     certificate.revoked_at = timezone.now()
     certificate.revoked_reason = reason.strip()
-    return _save(certificate, ["revoked_at", "revoked_reason"], by=by)
+    return save(certificate, ["revoked_at", "revoked_reason"], by=by)
 
 
 @transaction.atomic
@@ -150,9 +133,9 @@ def request_batch(certificates, *, title: str, site_url: str, by) -> Certificate
 
     certificates = list(certificates)
     if not certificates:
-        _refuse(_("Choose at least one certificate."), "certificates")
+        refuse(_("Choose at least one certificate."), "certificates")
     if not all(certificate.is_valid for certificate in certificates):
-        _refuse(_("A revoked certificate is not printed."), "certificates")
+        refuse(_("A revoked certificate is not printed."), "certificates")
     batch = CertificateBatch.objects.create(title=title, site_url=site_url, requested_by=by)
     batch.certificates.set(certificates)
     batch.task_id = str(render_batch.enqueue(batch.pk).id)
@@ -171,9 +154,8 @@ def make_batch_pdf(batch: CertificateBatch) -> CertificateBatch:
 
 
 def _client(request) -> str:
-    """The visitor's address (as login throttling sees it, behind the proxy), hashed."""
-    address = get_client_ip_address(request) or ""
-    return salted_hmac("certificates.verify", address).hexdigest()
+    """The visitor's address (as login throttling sees it, behind the proxies), hashed."""
+    return salted_hmac("certificates.verify", client_ip(request)).hexdigest()
 
 
 def guessing(request) -> bool:

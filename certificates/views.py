@@ -1,8 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from certificates import documents, forms, services, tasks
 from certificates.models import Certificate, CertificateBatch
 from trajects.models import Meeting, MeetingKind, Trajectory
-from trajects.views import INVALID, run_step, wants_part
-from wpo import access, audit
+from wpo import access
+from wpo.http import INVALID, pdf_response, run_step, wants_part
 from wpo.idempotency import idempotent
-from wpo.models import AuditAction, Department, Role
+from wpo.models import Department, Role
 
 TOO_MANY_REQUESTS = 429
 
@@ -36,12 +36,6 @@ def verify(request, code):
 def _trajectory(request, pk):
     queryset = Trajectory.objects.select_related("participant", "department")
     return access.get_visible_or_404(queryset, request.user, pk=pk)
-
-
-def _pdf(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @require_GET
@@ -107,9 +101,13 @@ def revoke(request, pk):
 @login_required
 def download(request, pk):
     certificate = access.get_visible_or_404(Certificate.objects.all(), request.user, pk=pk)
-    pdf = documents.certificates_pdf([certificate], site_url=documents.site_url(request))
-    audit.record(AuditAction.DOWNLOAD, user=request.user, obj=certificate)
-    return _pdf(pdf, f"certificaat-{certificate.code}.pdf")
+    return pdf_response(
+        request,
+        lambda: documents.certificates_pdf([certificate], site_url=documents.site_url(request)),
+        f"certificaat-{certificate.code}.pdf",
+        fallback=reverse("certificates:trajectory", args=[certificate.trajectory_id]),
+        about=certificate,
+    )
 
 
 @never_cache
@@ -118,9 +116,13 @@ def download(request, pk):
 def progress_sheet(request, pk):
     """A sheet to hand to the participant: their skills, what they passed, what is next."""
     trajectory = access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
-    pdf = documents.progress_sheet_pdf(trajectory)
-    audit.record(AuditAction.DOWNLOAD, user=request.user, obj=trajectory)
-    return _pdf(pdf, f"voortgangsoverzicht-{trajectory.pk}.pdf")
+    return pdf_response(
+        request,
+        lambda: documents.progress_sheet_pdf(trajectory),
+        f"voortgangsoverzicht-{trajectory.pk}.pdf",
+        fallback=reverse("trajects:trajectory", args=[trajectory.pk]),
+        about=trajectory,
+    )
 
 
 # Printing for a closing: choose, the worker renders, download
@@ -194,5 +196,10 @@ def batch(request, pk):
 @login_required
 def batch_pdf(request, pk):
     batch = access.get_visible_or_404(CertificateBatch.objects.ready(), request.user, pk=pk)
-    audit.record(AuditAction.DOWNLOAD, user=request.user, obj=batch)
-    return _pdf(bytes(batch.pdf), f"certificaten-{batch.pk}.pdf")
+    return pdf_response(
+        request,
+        lambda: bytes(batch.pdf),  # made by the worker already
+        f"certificaten-{batch.pk}.pdf",
+        fallback=reverse("certificates:batch", args=[batch.pk]),
+        about=batch,
+    )

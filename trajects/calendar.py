@@ -2,37 +2,44 @@
 on their phone subscribes to it without logging in: the address carries a signed token.
 
 The token is the person's id signed with a key that includes their password's hash (as
-Django's password-reset links do). So a leaked link is revoked by changing the password, with
-no field to add or keep; the price is that a new password also ends the subscription, and the
-trainer subscribes again with the new link (the page says so). A deactivated login ends it too.
-The feed holds first names and times only, nothing of what was said."""
+Django's password-reset links do) and the number of their calendar link. So a leaked link ends
+when the trainer asks for a new one (the page has a button) or changes the password; either way
+they subscribe again with the new link (the page says so). A deactivated login ends it too. The
+feed holds first names and times only, nothing of what was said. The token is a password: it is
+kept out of the logs (wpo.logs) and out of caches."""
 
 import datetime
 
+from django.contrib import messages
 from django.core import signing
+from django.db.models import F
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_GET, require_POST, require_safe
+from icalendar import Calendar, Event, vDuration, vText
 
 from trajects.models import GuidanceConversation, Trajectory
-from wpo import access
-from wpo.models import Person, Role
+from wpo import access, audit
+from wpo.idempotency import idempotent
+from wpo.models import AuditAction, Person, Role
 
 SINCE = datetime.timedelta(days=30)  # planned but not yet recorded: still worth seeing
 DURATION = datetime.timedelta(minutes=30)
+REFRESH = datetime.timedelta(hours=1)
 
 
-def _signer(user) -> signing.Signer:
+def _signer(person) -> signing.Signer:
     # "." keeps the token one piece in a URL (the signature itself is URL-safe base64)
-    return signing.Signer(salt=f"wpo.calendar:{user.password}", sep=".")
+    salt = f"wpo.calendar:{person.calendar_version}:{person.user.password}"
+    return signing.Signer(salt=salt, sep=".")
 
 
-def feed_token(person_id: int, user) -> str:
-    return _signer(user).sign(str(person_id))
+def feed_token(person) -> str:
+    return _signer(person).sign(str(person.pk))
 
 
 def _person_of(token: str) -> Person:
@@ -43,7 +50,7 @@ def _person_of(token: str) -> Person:
     if person is None:
         raise Http404
     try:
-        _signer(person.user).unsign(token)
+        _signer(person).unsign(token)
     except signing.BadSignature:
         raise Http404 from None
     return person
@@ -61,61 +68,29 @@ def _planned_conversations(person):
     )
 
 
-def _escape(text: str) -> str:
-    """A TEXT value (RFC 5545, 3.3.11)."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return "\\n".join(text.splitlines())
-
-
-def _fold(line: str) -> str:
-    """Lines of at most 75 octets; each following one starts with a space (RFC 5545, 3.1).
-    Never inside a character: a name may have é or ë."""
-    parts, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > (75 if not parts else 74):
-            parts.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def ics(conversations, host: str) -> str:
-    stamp = _utc(timezone.now())
-    # gettext outside the f-strings: xgettext does not look inside them
-    calendar_name = _("WPO guidance conversations")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//WPO tracker//Begeleidingsgesprekken//NL",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_escape(calendar_name)}",
-        # how often a subscribed calendar looks again (RFC 7986, and what Outlook reads)
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
+def ics(conversations, host: str) -> bytes:
+    stamp = timezone.now().astimezone(datetime.UTC)
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", "-//WPO tracker//Begeleidingsgesprekken//NL")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # typed by hand: icalendar leaves an unknown X- property's value as it is, unescaped
+    calendar.add("x-wr-calname", vText(_("WPO guidance conversations")))
+    # how often a subscribed calendar looks again (RFC 7986, and what Outlook reads)
+    calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH))
     for conversation in conversations:
-        summary = _("Guidance conversation %(name)s") % {
-            "name": conversation.trajectory.participant.first_name
-        }
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:conversation-{conversation.pk}@{host}",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_utc(conversation.planned_at)}",
-            f"DTEND:{_utc(conversation.planned_at + DURATION)}",
-            f"SUMMARY:{_escape(summary)}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(f"{_fold(line)}\r\n" for line in lines)
+        start = conversation.planned_at.astimezone(datetime.UTC)
+        event = Event()
+        event.add("uid", f"conversation-{conversation.pk}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", start)
+        event.add("dtend", start + DURATION)
+        name = conversation.trajectory.participant.first_name
+        event.add("summary", _("Guidance conversation %(name)s") % {"name": name})
+        calendar.add_component(event)
+    return calendar.to_ical()
 
 
 @require_safe
@@ -123,7 +98,8 @@ def feed(request, token):
     person = _person_of(token)
     body = ics(_planned_conversations(person), request.get_host().partition(":")[0])
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    patch_cache_control(response, private=True)
+    # the token is in the address: no shared cache keeps the feed, no browser stores it
+    patch_cache_control(response, private=True, no_store=True)
     return response
 
 
@@ -131,7 +107,20 @@ def feed(request, token):
 @access.role_required(Role.TRAINER)
 def subscribe(request):
     """The trainer's own feed address, to copy into the calendar on their phone."""
-    token = feed_token(access.scope_of(request.user).person_id, request.user)
+    token = feed_token(request.user.person)
     url = request.build_absolute_uri(reverse("trajects:calendar_feed", args=[token]))
     webcal = "webcal://" + url.partition("://")[2]
     return render(request, "trajects/calendar.html", {"url": url, "webcal": webcal})
+
+
+@require_POST
+@access.role_required(Role.TRAINER)
+@idempotent
+def renew(request):
+    """A new feed address, which ends the old one: for a link that was shared by mistake, or a
+    phone that was lost."""
+    person = request.user.person
+    Person.objects.filter(pk=person.pk).update(calendar_version=F("calendar_version") + 1)
+    audit.record(AuditAction.CALENDAR_RENEWED, user=request.user, obj=person)
+    messages.success(request, _("The old link no longer works. Subscribe again with this one."))
+    return redirect("trajects:calendar")

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from assignments.models import Assignment, Level, Skill
 from wpo import access
-from wpo.models import Department, Membership, Person, Role, recorded_by
+from wpo.models import Department, Membership, Person, Role, Versioned, recorded_by
 
 
 def check_progress_in_trajectory(row):
@@ -24,18 +24,6 @@ def check_progress_in_trajectory(row):
         raise ValidationError(
             {"progress": _("This assignment belongs to another participant's trajectory.")}
         )
-
-
-class Versioned(models.Model):
-    """A row that two people may edit at once (optimistic concurrency): an edit form carries
-    the version it was loaded with, and a save from a form loaded before someone else's save
-    is refused (`trajects.services.EditConflict`). Every save through the services counts it
-    up. Not kept in the history: it says nothing about the participant."""
-
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-
-    class Meta:
-        abstract = True
 
 
 class TrajectoryPartQuerySet(models.QuerySet):

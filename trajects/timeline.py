@@ -33,91 +33,93 @@ def _skill_of(row) -> int | None:
 
 
 def events(trajectory) -> list[Event]:
-    found = []
-    add = found.append
+    found = [*_start_events(trajectory)]
+    for chosen in trajectory.skills.all():
+        found.extend(_skill_events(chosen))
+    found.extend(_contact_events(trajectory))
+    found.extend(_pause_and_end_events(trajectory))
+    return sorted(found, key=lambda event: event.when, reverse=True)
+
+
+def _start_events(trajectory):
     if trajectory.interest:
-        add(
-            Event(
-                _at(trajectory.interest.registered_on),
-                "intake",
-                _("Registered for WPO"),
-                trajectory.interest.wish,
-            )
+        yield Event(
+            _at(trajectory.interest.registered_on),
+            "intake",
+            _("Registered for WPO"),
+            trajectory.interest.wish,
         )
     for change in trajectory.phase_changes.all():
-        add(
-            Event(
-                _at(change.changed_on),
-                "phase",
-                _("Phase %(number)s: %(name)s")
-                % {"number": change.phase, "name": Phase(change.phase).label},
-            )
+        yield Event(
+            _at(change.changed_on),
+            "phase",
+            _("Phase %(number)s: %(name)s")
+            % {"number": change.phase, "name": Phase(change.phase).label},
         )
-    for chosen in trajectory.skills.all():
-        skill = chosen.skill_id
-        add(
-            Event(
-                _at(chosen.chosen_on),
-                "skill",
-                _("Skill chosen: %(skill)s") % {"skill": chosen.skill.name},
-                _("aiming for %(level)s") % {"level": chosen.get_target_level_display()},
-                skill,
-            )
+
+
+def _skill_events(chosen):
+    skill = chosen.skill_id
+    yield Event(
+        _at(chosen.chosen_on),
+        "skill",
+        _("Skill chosen: %(skill)s") % {"skill": chosen.skill.name},
+        _("aiming for %(level)s") % {"level": chosen.get_target_level_display()},
+        skill,
+    )
+    for progress in chosen.progress.all():
+        title = f"{progress.assignment.level} · {progress.assignment.title}"
+        steps = [
+            (progress.introduced_on, _("Assignment introduced")),
+            (progress.get_started_on, _("Get-started task done")),
+            (progress.look_back_done_on, _("Look-back task done")),
+            (progress.goal_reached_on, _("Learning goal reached: independent week")),
+            (progress.passed_on, _("Assignment passed")),
+            (progress.stopped_on, _("Assignment stopped")),
+        ]
+        for day, what in steps:
+            if day:
+                yield Event(_at(day), "assignment", what, title, skill, progress)
+    if chosen.assessed_on:
+        yield Event(
+            _at(chosen.assessed_on),
+            "assessment",
+            _("%(skill)s assessed at %(level)s")
+            % {"skill": chosen.skill.name, "level": chosen.get_achieved_level_display()},
+            ", ".join(
+                person.full_name
+                for person in (chosen.assessed_by, chosen.second_assessor)
+                if person
+            ),
+            skill,
         )
-        for progress in chosen.progress.all():
-            title = f"{progress.assignment.level} · {progress.assignment.title}"
-            steps = [
-                (progress.introduced_on, _("Assignment introduced")),
-                (progress.get_started_on, _("Get-started task done")),
-                (progress.look_back_done_on, _("Look-back task done")),
-                (progress.goal_reached_on, _("Learning goal reached: independent week")),
-                (progress.passed_on, _("Assignment passed")),
-                (progress.stopped_on, _("Assignment stopped")),
-            ]
-            for day, what in steps:
-                if day:
-                    add(Event(_at(day), "assignment", what, title, skill, progress))
-        if chosen.assessed_on:
-            add(
-                Event(
-                    _at(chosen.assessed_on),
-                    "assessment",
-                    _("%(skill)s assessed at %(level)s")
-                    % {"skill": chosen.skill.name, "level": chosen.get_achieved_level_display()},
-                    ", ".join(
-                        person.full_name
-                        for person in (chosen.assessed_by, chosen.second_assessor)
-                        if person
-                    ),
-                    skill,
-                )
-            )
+
+
+def _contact_events(trajectory):
     for conversation in trajectory.conversations.all():
         if conversation.held_at:
-            add(
-                Event(
-                    conversation.held_at,
-                    "conversation",
-                    _("Guidance conversation"),
-                    skill_id=_skill_of(conversation),
-                    obj=conversation,
-                )
+            yield Event(
+                conversation.held_at,
+                "conversation",
+                _("Guidance conversation"),
+                skill_id=_skill_of(conversation),
+                obj=conversation,
             )
     for note in trajectory.notes.all():
-        add(Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note))
+        yield Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note)
+
+
+def _pause_and_end_events(trajectory):
     for pause in trajectory.pauses.all():
-        add(Event(_at(pause.starts_on), "pause", _("Paused"), pause.reason, obj=pause))
+        yield Event(_at(pause.starts_on), "pause", _("Paused"), pause.reason, obj=pause)
         if pause.resumed_on:
-            add(Event(_at(pause.resumed_on), "pause", _("Resumed"), obj=pause))
+            yield Event(_at(pause.resumed_on), "pause", _("Resumed"), obj=pause)
     if trajectory.closed_on:
-        add(Event(_at(trajectory.closed_on), "end", _("Trajectory closed")))
+        yield Event(_at(trajectory.closed_on), "end", _("Trajectory closed"))
     if trajectory.stopped_on:
-        add(
-            Event(
-                _at(trajectory.stopped_on), "end", _("Trajectory stopped"), trajectory.stop_reason
-            )
+        yield Event(
+            _at(trajectory.stopped_on), "end", _("Trajectory stopped"), trajectory.stop_reason
         )
-    return sorted(found, key=lambda event: event.when, reverse=True)
 
 
 def for_skill(found: list[Event], skill_id: int | None) -> list[Event]:

@@ -390,16 +390,7 @@ class Generator:
             if trajectory.plan == "learning" and last and last.status == ProgressStatus.PASSED:
                 self.reopen(last)  # in the learning period there is always something to work on
                 passed_levels.pop()
-            # in evaluation about half are assessed already; in the closing, all are
-            assessed = trajectory.plan in ("closing", "closed") or (
-                trajectory.plan == "assessment" and rnd.random() < 0.5
-            )
-            if assessed and passed_levels:
-                ts.achieved_level = max(passed_levels)
-                ts.assessed_on = min(finish, day)
-                ts.assessed_by = trajectory.trainer
-                if rnd.random() < 0.5:
-                    ts.second_assessor = trajectory.coach
+            self.assess(ts, passed_levels, min(finish, day))
         TrajectorySkill.objects.bulk_update(
             [ts for ts in chosen if ts.assessed_on],
             ["achieved_level", "assessed_on", "assessed_by", "second_assessor"],
@@ -410,6 +401,19 @@ class Generator:
             self.progress_by_trajectory.setdefault(row.trajectory_skill.trajectory.pk, []).append(
                 row
             )
+
+    def assess(self, ts, passed_levels, on):
+        # in evaluation about half are assessed already; in the closing, all are
+        plan = ts.trajectory.plan
+        assessed = plan in ("closing", "closed") or (
+            plan == "assessment" and self.random.random() < 0.5
+        )
+        if assessed and passed_levels:
+            ts.achieved_level = max(passed_levels)
+            ts.assessed_on = on
+            ts.assessed_by = ts.trajectory.trainer
+            if self.random.random() < 0.5:
+                ts.second_assessor = ts.trajectory.coach
 
     def progress_row(
         self, ts, assignment, introduced, passed_on, finish, *, first: bool
@@ -556,6 +560,18 @@ class Generator:
 
     # ---- meetings, escalations, certificates ---------------------------------------------
 
+    @staticmethod
+    def invitees(kind, trainer, department, trainers, coached, participants):
+        """The departments a meeting is for and who is invited, as the handbook has it."""
+        if kind == MeetingKind.ONE_TO_ONE:
+            return [department], [trainer]
+        for_departments = [department] if kind == MeetingKind.DEPARTMENT_VISIT else coached
+        invited = [p for p, d in trainers if d in for_departments][:12]
+        if kind in (MeetingKind.KICKOFF, MeetingKind.CLOSING):
+            for d in for_departments:
+                invited += participants.get(d.pk, [])[:6]
+        return for_departments, invited
+
     def meetings_and_escalations(self):
         """Per coach each kind of meeting twice: one held and written down, one planned."""
         rnd = self.random
@@ -580,18 +596,11 @@ class Generator:
                     day = self.workday(self.today + datetime.timedelta(days=offset))
                     held = offset < -1  # yesterday's visit is still to be written down
                     trainer, department = rnd.choice(trainers)
-                    if kind == MeetingKind.ONE_TO_ONE:
-                        for_departments, invited = [department], [trainer]
-                    else:
+                    if kind != MeetingKind.ONE_TO_ONE:
                         trainer = None
-                        if kind == MeetingKind.DEPARTMENT_VISIT:
-                            for_departments = [department]
-                        else:
-                            for_departments = coached
-                        invited = [p for p, d in trainers if d in for_departments][:12]
-                    if kind in (MeetingKind.KICKOFF, MeetingKind.CLOSING):
-                        for d in for_departments:
-                            invited += participants.get(d.pk, [])[:6]
+                    for_departments, invited = self.invitees(
+                        kind, trainer, department, trainers, coached, participants
+                    )
                     meetings.append(
                         Meeting(
                             kind=kind,

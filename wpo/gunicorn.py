@@ -4,6 +4,10 @@ load balancer (see docs/deploy.md). Where it listens is the caller's: `--bind` (
 
 import os
 
+from gunicorn import glogging
+
+from wpo.logs import HideSecrets
+
 wsgi_app = "wpo.wsgi:application"
 
 # Plain processes: nginx buffers slow phones, so a worker is never held by a bad connection.
@@ -24,6 +28,21 @@ accesslog = "-"
 access_log_format = (
     'method=%(m)s path="%(U)s" status=%(s)s bytes=%(b)s ms=%(M)s request_id=%({x-request-id}i)s'
 )
+
+
+class Logger(glogging.Logger):
+    """gunicorn's own, with the calendar link's key hidden in the request lines and in the
+    errors that name a path ("Error handling request /calendar/...")."""
+
+    hide_secrets = HideSecrets()
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        for log in (self.access_log, self.error_log):
+            log.addFilter(self.hide_secrets)  # once: the same filter is not added twice
+
+
+logger_class = Logger
 
 # gunicornc is not used; without this every instance on a machine wants the same socket.
 control_socket_disable = True

@@ -19,6 +19,49 @@ def recorded_by(verbose_name):
     )
 
 
+# Bidirectional controls: embeddings, overrides, isolates and the directional marks. In a name
+# they serve only to deceive: U+202E shows "Jansen" as "nesnaJ", and one left unclosed turns the
+# rest of the line around it. The templates isolate names as well; these are not even kept.
+DIRECTION_CONTROLS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+)
+
+
+def without_direction_controls(value):
+    return value.translate(DIRECTION_CONTROLS) if isinstance(value, str) else value
+
+
+class NameField(models.CharField):
+    """A name of a person: bidirectional control characters are removed, on every way in (a
+    form's or the admin's validation, a save, a lookup, an update), so no path stores one."""
+
+    # also what a save, a lookup and an update go through (CharField.get_prep_value)
+    def to_python(self, value):
+        return without_direction_controls(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = without_direction_controls(super().pre_save(model_instance, add))
+        setattr(model_instance, self.attname, value)  # shown right after a save, too
+        return value
+
+    def deconstruct(self):
+        # the column is a plain one: no migration in an app that takes this field
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
+class Versioned(models.Model):
+    """A row that two people may edit at once (optimistic concurrency): an edit form carries
+    the version it was loaded with, and a save from a form loaded before someone else's save
+    is refused (`wpo.services.EditConflict`). Every save through the services counts it
+    up. Not kept in the history: it says nothing about the participant."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class BusinessUnit(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
 
@@ -114,9 +157,9 @@ class Person(models.Model):
     """An employee of the organisation. A participant is a person without a login; trainers,
     coaches and the project manager are people with one."""
 
-    first_name = models.CharField(_("first name"), max_length=60)
-    infix = models.CharField(_("infix"), max_length=20, blank=True, help_text=_("e.g. 'van der'"))
-    last_name = models.CharField(_("last name"), max_length=80)
+    first_name = NameField(_("first name"), max_length=60)
+    infix = NameField(_("infix"), max_length=20, blank=True, help_text=_("e.g. 'van der'"))
+    last_name = NameField(_("last name"), max_length=80)
     employee_number = models.CharField(_("employee number"), max_length=30, blank=True)
     department = models.ForeignKey(
         Department,
@@ -132,6 +175,11 @@ class Person(models.Model):
         blank=True,
         related_name="person",
         verbose_name=_("login"),
+    )
+    calendar_version = models.PositiveIntegerField(
+        _("calendar link version"),
+        default=0,
+        help_text=_("Raised when the trainer asks for a new calendar link: the old one stops."),
     )
     anonymised_on = models.DateField(
         _("anonymised on"),
@@ -235,6 +283,7 @@ class AuditAction(models.TextChoices):
     LOCKED_OUT = "locked_out", _("locked out after wrong passwords")
     SECOND_STEP_FAILED = "second_step_failed", _("wrong code in the second step")
     APP_LINKED = "app_linked", _("authenticator app linked")
+    CALENDAR_RENEWED = "calendar_renewed", _("new calendar link made")
     LOGOUT = "logout", _("logged out")
     EXPORT = "export", _("exported")
     DOWNLOAD = "download", _("downloaded")

@@ -133,6 +133,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "wpo.auth.locked_out"
 AXES_VERBOSE = False
+# the visitor's address behind the proxies (WPO_TRUSTED_PROXIES, below)
+AXES_CLIENT_IP_CALLABLE = "wpo.proxy.client_ip"
 
 # Two-factor login with a code from an authenticator app (django-otp, TOTP). Anyone may turn it
 # on for themselves; with WPO_REQUIRE_2FA, coaches, the project manager and administrators must.
@@ -197,13 +199,16 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-    # Behind nginx or a load balancer that terminates TLS and sets X-Forwarded-Proto. Turn off
-    # when clients can reach the app directly, or they could claim https themselves.
-    if env_bool("DJANGO_BEHIND_TLS_PROXY", True):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # the visitor's address for login throttling is the one the proxy saw, not the proxy's
-        AXES_IPWARE_PROXY_COUNT = 1
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Behind nginx or a load balancer that terminates TLS and sets X-Forwarded-Proto. Turn off
+# when clients can reach the app directly, or they could claim https themselves.
+BEHIND_TLS_PROXY = not DEBUG and env_bool("DJANGO_BEHIND_TLS_PROXY", True)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of gunicorn add the address they saw to X-Forwarded-For: the visitor's
+# address, for login lockout and the verification page, is the one the outermost of them saw
+# (wpo.proxy). 0: the header is ignored, the address is the connection's.
+WPO_TRUSTED_PROXIES = env_int("WPO_TRUSTED_PROXIES", 1 if BEHIND_TLS_PROXY else 0, minimum=0)
 
 # One line per event, key=value, to stdout (journald keeps it). No personal data: Django logs
 # paths, never form fields or query strings.
@@ -216,7 +221,15 @@ LOGGING = {
             "datefmt": "%Y-%m-%dT%H:%M:%S%z",
         }
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
+    # "Not Found: /calendar/..." would otherwise carry a calendar link's key
+    "filters": {"hide_secrets": {"()": "wpo.logs.HideSecrets"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "keyvalue",
+            "filters": ["hide_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own set-up would e-mail errors with the form's fields to ADMINS; this way

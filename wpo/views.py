@@ -1,3 +1,4 @@
+import datetime
 import sys
 from base64 import b32encode
 
@@ -20,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wpo import access, audit
+from wpo.auth import second_step_held_until
 from wpo.models import AuditAction
 
 
@@ -61,6 +63,7 @@ class CodeForm(forms.Form):
 
 
 LINKING = "linking_device"
+MINUTE = datetime.timedelta(minutes=1)
 
 
 @never_cache
@@ -73,8 +76,10 @@ def two_factor(request):
     linking = device is None
     if linking:
         device = _device_being_linked(request)
+    held_until = second_step_held_until(device)
     form = CodeForm(request.POST or None)
-    if form.is_valid():
+    # while held, a code is not even tried: trying would count as one more wrong code
+    if held_until is None and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             if linking:
                 device.confirmed = True
@@ -89,11 +94,14 @@ def two_factor(request):
         form.add_error("code", _("This code is not right. Type the code the app shows now."))
         audit.record(AuditAction.SECOND_STEP_FAILED, user=request.user)
     context = {"form": form, "linking": linking}
+    if held_until:
+        # the minute after: "om 14:36" is never a moment the owner is still held
+        context["try_again_at"] = held_until.replace(second=0, microsecond=0) + MINUTE
     if linking:
         context["qr"] = segno.make(device.config_url).svg_data_uri(scale=5)
         key = b32encode(device.bin_key).decode()
         context["key"] = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
-    status = 422 if form.errors else 200
+    status = 429 if held_until and form.is_bound else 422 if form.errors else 200
     return render(request, "registration/two_factor.html", context, status=status)
 
 

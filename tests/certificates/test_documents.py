@@ -76,7 +76,8 @@ def test_the_certificate_is_pdf_a_for_the_archive(certificate, tmp_path):
     pdf = certificate_pdf(certificate)
 
     metadata = PdfReader(io.BytesIO(pdf)).xmp_metadata
-    assert metadata.pdfaid_part == "3" and metadata.pdfaid_conformance == "B"
+    assert metadata.pdfaid_part == "3"
+    assert metadata.pdfaid_conformance == "B"
     source = tmp_path / "certificate.pdf"
     source.write_bytes(pdf)
     assert subprocess.run(["qpdf", "--check", source], capture_output=True).returncode == 0

@@ -3,6 +3,7 @@ random (hypothesis), the answer is a page with a message (422), a redirect, or a
 a server error."""
 
 import pytest
+from django import forms as django_forms
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +23,7 @@ FIELDS = sorted(
     {
         name
         for form in vars(forms).values()
-        if isinstance(form, type) and issubclass(form, forms.forms.Form)
+        if isinstance(form, type) and issubclass(form, django_forms.Form)
         for name in form.base_fields
     }
 )

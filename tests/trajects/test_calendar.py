@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from tests.factories import GuidanceConversationFactory, TrajectoryFactory
 from trajects.calendar import feed_token
+from wpo.models import AuditAction, AuditEvent, Person
 
 
 def feed_url(person):
-    return reverse("trajects:calendar_feed", args=[feed_token(person.pk, person.user)])
+    return reverse("trajects:calendar_feed", args=[feed_token(person)])
 
 
 def unfold(body: str) -> list[str]:
@@ -105,11 +106,11 @@ def test_a_closed_trajectorys_conversation_is_not_in_the_feed(client, world):
     assert feed(client, world.trainer) == []
 
 
-def test_the_feed_is_a_private_calendar(client, world):
+def test_the_feed_is_a_private_calendar_that_no_cache_keeps(client, world):
     response = client.get(feed_url(world.trainer))
 
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert "private" in response["Cache-Control"]
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
     assert unfold(response.content.decode())[0] == "BEGIN:VCALENDAR"
 
 
@@ -150,16 +151,13 @@ def altered(token: str) -> str:
 @pytest.mark.parametrize(
     "token",
     [
-        lambda w: altered(feed_token(w.trainer.pk, w.trainer.user)),
-        lambda w: (
-            f"{w.trainer.pk}."
-            + feed_token(w.other_trainer.pk, w.other_trainer.user).partition(".")[2]
-        ),
-        lambda w: feed_token(w.other_trainer.pk, w.trainer.user),
+        lambda w: altered(feed_token(w.trainer)),
+        lambda w: f"{w.trainer.pk}." + feed_token(w.other_trainer).partition(".")[2],
+        lambda w: feed_token(Person(pk=w.other_trainer.pk, user=w.trainer.user)),
         lambda w: str(w.trainer.pk),
         lambda w: "abc.def",
         lambda w: "9" * 40 + ".def",
-        lambda w: "²." + feed_token(w.trainer.pk, w.trainer.user).partition(".")[2],
+        lambda w: "²." + feed_token(w.trainer).partition(".")[2],
     ],
     ids=["altered", "another's signature", "another's id", "unsigned", "nonsense", "huge", "²"],
 )
@@ -175,6 +173,41 @@ def test_a_new_password_revokes_the_link(client, world):
     world.trainer.user.save()
 
     assert client.get(url).status_code == 404
+
+
+def renew(client, person):
+    client.force_login(person.user)
+    response = client.post(reverse("trajects:calendar_renew"), follow=True)
+    person.refresh_from_db()
+    return response
+
+
+def test_a_new_link_ends_the_old_one(client, world):
+    old = feed_url(world.trainer)
+
+    renew(client, world.trainer)
+
+    assert client.get(old).status_code == 404
+    assert client.get(feed_url(world.trainer)).status_code == 200
+
+
+def test_a_new_link_leaves_a_colleagues_link_alone(client, world):
+    colleagues = feed_url(world.other_trainer)
+
+    renew(client, world.trainer)
+
+    assert client.get(colleagues).status_code == 200
+
+
+def test_a_new_link_is_in_the_audit_log_and_the_page_says_so(client, world):
+    response = renew(client, world.trainer)
+
+    event = AuditEvent.objects.get(action=AuditAction.CALENDAR_RENEWED)
+    assert (event.user, event.object_id) == (world.trainer.user, str(world.trainer.pk))
+    assert response.redirect_chain == [(reverse("trajects:calendar"), 302)]
+    page = response.content.decode()
+    assert "De oude link werkt niet meer" in page
+    assert feed_url(world.trainer) in page
 
 
 def test_a_deactivated_login_revokes_the_link(client, world):

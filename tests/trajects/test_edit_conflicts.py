@@ -15,9 +15,9 @@ from tests.factories import (
     TrajectorySkillFactory,
 )
 from trajects import services
-from trajects.forms import DATETIME_FORMAT
 from trajects.models import GuidanceConversation, Phase, ProgressStatus
-from trajects.services import EditConflict
+from wpo.forms import DATETIME_FORMAT
+from wpo.services import EditConflict
 
 INVALID = 422
 OURS = {"participant_account": "Wat de coach typte.", "trainer_observations": "Coach zag het."}

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import TrajectoryFactory
-from trajects.exports import Table, table_response
 from trajects.models import Phase
+from trajects.reports.exports import Table, table_response
 from wpo.models import AuditAction, AuditEvent
 
 TABLE = Table(

@@ -20,10 +20,11 @@ from tests.factories import (
     TrajectorySkillFactory,
     staff_member,
 )
-from trajects import dashboards, services
+from trajects import services
 from trajects.models import Meeting, MeetingAttendance, MeetingKind, ProgressStatus, Trajectory
-from trajects.services import StepRefused
+from trajects.reports import dashboards
 from wpo.models import Role
+from wpo.services import StepRefused
 
 INVALID = 422
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -348,7 +349,8 @@ def test_the_meetings_page_filters_by_kind_with_htmx(coach, world):
     response = coach.get(url("meetings"), {"kind": MeetingKind.PEER_REVIEW}, **HTMX)
 
     page = response.content.decode()
-    assert "Intervisie juni" in page and "Start voorjaar" not in page
+    assert "Intervisie juni" in page
+    assert "Start voorjaar" not in page
     assert page.lstrip().startswith('<div id="meetings">')
 
 
@@ -419,7 +421,8 @@ def test_writing_down_a_meeting_over_http(coach, world):
     assert response.status_code == 302
     assert MeetingAttendance.objects.get(person=world.trainer).attended is True
     page = coach.get(url("meeting", meeting.pk)).content.decode()
-    assert "was er niet" in page and "Iedereen weet" in page
+    assert "was er niet" in page
+    assert "Iedereen weet" in page
 
 
 def test_calling_off_over_http(coach, world):
@@ -541,5 +544,6 @@ def test_held_meetings_come_a_page_at_a_time_newest_first(coach, world):
     first = coach.get(url("meetings")).context["held"]
     second = coach.get(url("meetings"), {"page": 2}).context["held"]
 
-    assert len(first) == 25 and len(second) == 5
+    assert len(first) == 25
+    assert len(second) == 5
     assert first[0].held_on > second[0].held_on

@@ -18,9 +18,9 @@ from tests.factories import (
     TrajectorySkillFactory,
 )
 from trajects import norms
-from trajects.dashboards import department_figures
 from trajects.models import Interest, Phase, ProgressStatus, Trajectory
 from trajects.norms import Severity, duration
+from trajects.reports.dashboards import department_figures
 from wpo.models import Department, Person
 
 TODAY = datetime.date(2026, 6, 15)

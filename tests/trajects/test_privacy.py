@@ -67,7 +67,8 @@ def test_the_export_holds_what_was_written_and_its_earlier_versions(world):
     data = privacy.export(world.trajectory.participant)
 
     text = json.dumps(data, ensure_ascii=False)
-    assert "Tweede versie." in text and "Eerste versie." in text
+    assert "Tweede versie." in text
+    assert "Eerste versie." in text
     assert data["certificates"][0]["verification_code"]
     assert data["person"]["last_name"] == world.trajectory.participant.last_name
 
@@ -93,7 +94,8 @@ def test_the_readable_page_labels_everything_in_dutch(client, world):
     ).content.decode()
 
     assert "Een notitie." in page
-    assert "Werkvloernotities" in page and "Voornaam" in page
+    assert "Werkvloernotities" in page
+    assert "Voornaam" in page
 
 
 def test_only_a_participant_long_gone_is_due_for_anonymising(world):
@@ -132,8 +134,10 @@ def test_anonymising_removes_names_texts_and_their_history(world):
 
     person = Person.objects.get(pk=trajectory.participant_id)
     conversation = GuidanceConversation.objects.get(trajectory=trajectory)
-    assert name not in person.full_name and person.anonymised_on
-    assert conversation.participant_account == "" and conversation.trainer_observations == ""
+    assert name not in person.full_name
+    assert person.anonymised_on
+    assert conversation.participant_account == ""
+    assert conversation.trainer_observations == ""
     assert FloorNote.objects.get(trajectory=trajectory).text == privacy.REMOVED
     assert not GuidanceConversation.history.filter(participant_account__contains="hulp").exists()
     assert AuditEvent.objects.filter(action=AuditAction.ANONYMISE).count() == 1
@@ -150,7 +154,8 @@ def test_the_certificate_still_verifies_with_initials_only(client, world):
     certificate = Certificate.objects.get(trajectory=trajectory)
     page = client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
     assert certificate.participant_name == initials
-    assert initials in page and person.last_name not in page
+    assert initials in page
+    assert person.last_name not in page
 
 
 def test_anonymising_twice_finds_nobody_the_second_time(world):
@@ -215,7 +220,8 @@ def test_someone_who_only_registered_is_anonymised_after_the_withdrawal(world):
 
     due = set(privacy.due_for_anonymising())
 
-    assert old.person in due and recent.person not in due
+    assert old.person in due
+    assert recent.person not in due
 
 
 def test_staff_are_never_anonymised(world):

@@ -22,10 +22,10 @@ from tests.factories import (
     TrajectorySkillFactory,
     many_participants,
 )
-from trajects.charts import PLOT_WIDTH, bar_chart
 from trajects.models import AssignmentProgress, Pause, Phase, ProgressStatus, Trajectory
-from trajects.report_views import key_figures, sections
-from trajects.reports import Period, Report
+from trajects.reports.charts import PLOT_WIDTH, bar_chart
+from trajects.reports.figures import Period, Report
+from trajects.reports.sections import key_figures, sections
 from wpo.models import AuditAction, AuditEvent
 
 YEAR = Period(datetime.date(2025, 1, 1), datetime.date(2025, 12, 31), "2025")

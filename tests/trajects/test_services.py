@@ -27,10 +27,10 @@ from trajects.models import (
     ProgressStatus,
     Trajectory,
 )
-from trajects.services import StepRefused
+from trajects.services.conversations import INDEPENDENT_WEEK
+from wpo.services import StepRefused
 
 TODAY = timezone.localdate
-INDEPENDENT_WEEK = services.INDEPENDENT_WEEK
 
 
 def days_ago(days):
@@ -70,7 +70,7 @@ def in_independent_week(chosen, *, since_days=8, **fields):
         status=ProgressStatus.INDEPENDENT_WEEK,
         look_back_done_on=days_ago(since_days + 1),
         goal_reached_on=days_ago(since_days),
-        independent_until=days_ago(since_days) + services.INDEPENDENT_WEEK,
+        independent_until=days_ago(since_days) + INDEPENDENT_WEEK,
         **fields,
     )
 

@@ -51,7 +51,8 @@ def test_coach_who_also_trains_sees_both_scopes(world):
 
     visible = set(Trajectory.objects.visible_to(world.coach.user))
 
-    assert own in visible and world.trajectory in visible
+    assert own in visible
+    assert world.trajectory in visible
     assert world.other_trajectory not in visible
 
 
@@ -61,7 +62,8 @@ def test_trainer_sees_interest_registrations_of_their_department(world):
 
     visible = set(Interest.objects.visible_to(world.trainer.user))
 
-    assert mine in visible and other not in visible
+    assert mine in visible
+    assert other not in visible
 
 
 def test_trainers_do_not_see_escalations(world):
@@ -111,7 +113,8 @@ def test_coach_sees_interest_registrations_of_coached_departments_only(world):
 
     visible = set(Interest.objects.visible_to(world.coach.user))
 
-    assert mine in visible and other not in visible
+    assert mine in visible
+    assert other not in visible
 
 
 def test_coach_sees_meetings_for_the_departments_they_coach(world):

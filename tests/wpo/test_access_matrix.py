@@ -66,7 +66,7 @@ def held_conversation(w):
 
 def forged_token(w):
     """`other_trainer`'s signature with `trainer`'s id."""
-    signature = feed_token(w.other_trainer.pk, w.other_trainer.user).partition(".")[2]
+    signature = feed_token(w.other_trainer).partition(".")[2]
     return f"{w.trainer.pk}.{signature}"
 
 
@@ -150,10 +150,15 @@ MATRIX = {
         lambda w: {},
         logged_in(FORBIDDEN, trainer=OK, other_trainer=OK),
     ),
+    "trajects:calendar_renew": (
+        "post",
+        lambda w: {},
+        logged_in(FORBIDDEN, trainer=REDIRECT, other_trainer=REDIRECT),
+    ),
     # a phone's calendar subscribes without a login: the signed token is the key
     "trajects:calendar_feed": (
         "get",
-        lambda w: {"token": feed_token(w.trainer.pk, w.trainer.user)},
+        lambda w: {"token": feed_token(w.trainer)},
         everyone(OK),
     ),
     "trajects:coach_home": (

@@ -112,7 +112,8 @@ def test_demo_has_a_phase_history_and_a_participant_at_home_sick(db):
     call_command("demo", "--participants", "120", stdout=io.StringIO())
 
     paused = Pause.objects.current().select_related("trajectory")
-    assert paused and all(pause.trajectory.phase == Phase.LEARNING for pause in paused)
+    assert paused
+    assert all(pause.trajectory.phase == Phase.LEARNING for pause in paused)
     assert all(pause.starts_on <= timezone.localdate() for pause in paused)
     for trajectory in Trajectory.objects.prefetch_related("phase_changes"):
         assert [c.phase for c in trajectory.phase_changes.all()] == list(

@@ -70,7 +70,7 @@ def test_health_reports_the_database_down(browser, db):
 def test_a_broken_query_is_a_500_not_a_503(browser, world, monkeypatch):
     """ "No such table" after a missed migrate is an OperationalError too, but a defect: it must
     not hide behind "try again in a minute" while the database answers."""
-    from trajects import views
+    from trajects.views import trainer as views
 
     def broken(*args, **kwargs):
         raise OperationalError("no such table: trajects_trajectory")

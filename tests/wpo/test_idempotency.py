@@ -22,7 +22,6 @@ from tests.factories import (
 )
 from tests.wpo.test_access_matrix import MATRIX
 from trajects import services
-from trajects.forms import DATETIME_FORMAT
 from trajects.models import (
     AssignmentProgress,
     Escalation,
@@ -34,6 +33,7 @@ from trajects.models import (
     ProgressStatus,
     Trajectory,
 )
+from wpo.forms import DATETIME_FORMAT
 from wpo.idempotency import KEPT_FOR, TOKEN_FIELD
 from wpo.models import Submission
 

@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from tests.factories import PASSWORD, DepartmentFactory, TrajectoryFactory, staff_member
 from tests.serving import gunicorn, manage, production_environment
-from trajects.forms import DATETIME_FORMAT
 from trajects.models import FloorNote, GuidanceConversation
+from wpo.forms import DATETIME_FORMAT
 from wpo.models import Role
 
 # Five phones of one trainer on one participant: every save waits for the same row lock. Five

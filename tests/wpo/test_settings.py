@@ -79,3 +79,10 @@ def test_models_and_migrations_agree():
     result = manage("makemigrations", "--check", "--dry-run", DJANGO_DEBUG="1")
 
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_negative_number_of_proxies_stops_the_start(monkeypatch):
+    monkeypatch.setenv("WPO_TRUSTED_PROXIES", "-1")
+
+    with pytest.raises(ImproperlyConfigured, match="WPO_TRUSTED_PROXIES"):
+        env_int("WPO_TRUSTED_PROXIES", 1, minimum=0)

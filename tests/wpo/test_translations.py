@@ -23,7 +23,8 @@ def test_dutch_translation_is_complete():
     )
 
     assert result.returncode == 0, result.stderr
-    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+    assert "untranslated" not in result.stderr, result.stderr
+    assert "fuzzy" not in result.stderr, result.stderr
 
 
 def test_the_compiled_dutch_catalogue_is_used():

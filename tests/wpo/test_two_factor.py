@@ -1,8 +1,12 @@
 """Two-step login: a code from an authenticator app after the password, for whoever linked one,
 and for coaches, the project manager and administrators when the organisation requires it."""
 
+import datetime
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -140,3 +144,54 @@ def test_linking_and_wrong_codes_are_in_the_audit_log(client, world):
         AuditEvent.objects.filter(user=world.trainer.user).values_list("action", flat=True)
     )
     assert {AuditAction.SECOND_STEP_FAILED, AuditAction.APP_LINKED} <= actions
+
+
+def after_wrong_codes(device, count, *, ago):
+    """As if `count` wrong codes were typed, the last one `ago` (a timedelta) back."""
+    device.throttling_failure_count = count
+    device.throttling_failure_timestamp = timezone.now() - ago
+    device.save()
+
+
+def test_wrong_codes_never_hold_the_owner_out_longer_than_the_login_lockout(
+    client, linked_coach, settings
+):
+    log_in(client, linked_coach)
+    device = TOTPDevice.objects.get(user=linked_coach.user)
+    after_wrong_codes(device, 30, ago=settings.AXES_COOLOFF_TIME)  # django-otp: 17 years
+
+    response = client.post(reverse("two_factor"), {"code": code_for(device)})
+
+    assert response.status_code == 302
+    assert client.get(reverse("trajects:coach_home")).status_code == 200
+
+
+def test_after_wrong_codes_the_page_says_when_to_try_again(client, linked_coach, settings):
+    log_in(client, linked_coach)
+    device = TOTPDevice.objects.get(user=linked_coach.user)
+    after_wrong_codes(device, 30, ago=datetime.timedelta(0))
+
+    page = client.get(reverse("two_factor")).content.decode()
+
+    shown = re.search(r"Probeer het opnieuw om (\d\d):(\d\d)\.", page)
+    now = timezone.localtime()
+    at = now.replace(hour=int(shown[1]), minute=int(shown[2]), second=0, microsecond=0)
+    at += datetime.timedelta(days=1) if at < now else datetime.timedelta(0)  # past midnight
+    assert now < at <= now + settings.AXES_COOLOFF_TIME + datetime.timedelta(minutes=1)
+
+
+def test_while_held_even_the_right_code_is_not_tried_and_the_wait_stays_as_it_was(
+    client, linked_coach
+):
+    log_in(client, linked_coach)
+    device = TOTPDevice.objects.get(user=linked_coach.user)
+    after_wrong_codes(device, 8, ago=datetime.timedelta(seconds=10))  # held for 128 seconds
+    before = device.throttling_failure_timestamp
+
+    response = client.post(reverse("two_factor"), {"code": code_for(device)})
+
+    assert response.status_code == 429
+    assert "Probeer het opnieuw om" in response.content.decode()
+    device.refresh_from_db()
+    assert (device.throttling_failure_count, device.throttling_failure_timestamp) == (8, before)
+    assert client.get(reverse("trajects:coach_home")).status_code == 302

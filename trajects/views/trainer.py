@@ -1,9 +1,12 @@
+"""The workplace trainer's pages: their home, intake and start, the skill choice, the
+participant's page with its floor notes and guidance conversations, the steps of an assignment,
+the assessment and the phase changes."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,25 +17,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
-from trajects import exports, forms, history, norms, privacy, services, timeline
-from trajects.dashboards import department_figures
+from trajects import forms, history, services, timeline
 from trajects.models import (
     AssignmentProgress,
     GuidanceConversation,
     Interest,
-    Phase,
     Trajectory,
     TrajectorySkill,
 )
-from wpo import access, audit
+from wpo import access
+from wpo.http import INVALID, run_step, wants_part
 from wpo.idempotency import idempotent
-from wpo.models import AuditAction, Department, Person, Role
-from wpo.pdf import render_pdf
+from wpo.models import Department, Person, Role
 
 DETAIL = "trajects/trajectory_detail.html"
-COACH_PAGE_SIZE = 50  # signals first, so the participants who need the coach are on page 1
-WAITING_SHOWN = 25  # the longest waiting; the rest are counted
-INVALID = 422  # htmx is configured to swap it, so the form comes back with its messages
 
 
 @require_GET
@@ -60,106 +58,6 @@ def _waiting(user):
         .waiting()
         .select_related("person", "department", "supervisor")
     )
-
-
-def _coach_participants(request):
-    """The filter form and the coach's participants it selects, signals first."""
-    departments = Department.objects.coached_by(request.user)
-    trainers = Person.objects.in_role(Role.TRAINER, departments=departments)
-    filters = forms.CoachFilterForm(request.GET, departments=departments, trainers=trainers)
-    mine = Trajectory.objects.in_coached_departments(request.user).active().with_signals()
-    trajectories = filters.filter(mine).with_overview().signals_first()
-    return filters, mine, trajectories
-
-
-@require_GET
-@access.role_required(Role.COACH)
-def coach_home(request):
-    """Which departments, participants and trainers need the coach this week: signals first."""
-    filters, mine, trajectories = _coach_participants(request)
-    page = Paginator(trajectories, COACH_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filters": filters, "page": page, "trajectories": page.object_list}
-    if wants_part(request):
-        return render(request, "trajects/coach_home.html#participants", context)
-    waiting = (
-        Interest.objects.in_coached_departments(request.user)
-        .waiting()
-        .select_related("person", "department", "supervisor")
-    )
-    context |= {
-        "severities": norms.count_by_severity(mine),
-        "phases": Phase.choices,
-        "departments": norms.department_load(department_figures(filters.departments)),
-        "trainers": norms.trainer_load(filters.trainers, filters.departments),
-        "waiting": norms.waiting(waiting, WAITING_SHOWN),
-        "waiting_count": waiting.count(),
-        "conversations": GuidanceConversation.objects.in_coached_departments(request.user)
-        .coming_week()
-        .select_related("trajectory__participant", "trajectory__trainer")
-        .order_by("planned_at"),
-        "independent_weeks": AssignmentProgress.objects.in_coached_departments(request.user)
-        .independent_week_ending_this_week()
-        .select_related("trajectory_skill__trajectory__participant", "assignment")
-        .order_by("independent_until"),
-    }
-    return render(request, "trajects/coach_home.html", context)
-
-
-@require_GET
-@access.role_required(Role.COACH)
-def coach_export(request, fmt):
-    """The participant list as the filter shows it (every page), as CSV or XLSX."""
-    if fmt not in exports.FORMATS:
-        raise Http404
-    trajectories = _coach_participants(request)[-1]
-    audit.record(AuditAction.DOWNLOAD, user=request.user)
-    filename = f"deelnemers-{timezone.localdate():%Y-%m-%d}"
-    return exports.table_response(_participant_table(trajectories), fmt, filename)
-
-
-def _participant_table(trajectories) -> exports.Table:
-    return exports.Table(
-        title=_("Participants"),
-        columns=[
-            _("Signal"),
-            _("Reasons"),
-            _("Participant"),
-            _("Department"),
-            _("Workplace trainer"),
-            _("Phase"),
-            _("Assignment"),
-            _("Last conversation"),
-            _("Next conversation"),
-        ],
-        rows=[
-            [
-                str(trajectory.severity.label),
-                "; ".join(str(signal.reason) for signal in trajectory.signals),
-                trajectory.participant.full_name,
-                str(trajectory.department),
-                trajectory.trainer.full_name,
-                trajectory.get_phase_display(),
-                "; ".join(progress.assignment.title for progress in trajectory.current_progress),
-                _local_date(trajectory.last_conversation_at),
-                _local_date(trajectory.next_conversation_at),
-            ]
-            for trajectory in trajectories
-        ],
-        header_column=2,
-    )
-
-
-def _local_date(moment):
-    return timezone.localdate(moment).strftime("%d-%m-%Y") if moment else None
-
-
-def run_step(form, step, *args, **kwargs):
-    """Call a service; a refusal lands on the form. The result, or None when refused."""
-    try:
-        return step(*args, **kwargs)
-    except ValidationError as error:
-        forms.add_refusal(form, error)
-        return None
 
 
 # Phase 1: intake and start
@@ -311,38 +209,6 @@ def _detail(request, pk):
     return access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
 
 
-@never_cache
-@require_GET
-@login_required
-def personal_data(request, pk):
-    """Everything recorded about one participant (AVG inzage), as a page to read or print, or
-    as JSON to hand over. Every look is in the audit log."""
-    person = access.get_visible_or_404(
-        Person.objects.select_related("department"), request.user, pk=pk
-    )
-    if not access.may_handle_personal_data(request.user, person):
-        raise PermissionDenied
-    data = privacy.export(person)
-    wanted = request.GET.get("format")
-    filename = f"personal-data-{person.pk}.{wanted}"
-    context = {"person": person, "sections": privacy.readable(data)}
-    if wanted == "json":
-        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    elif wanted == "pdf":
-        try:
-            pdf = render_pdf("trajects/personal_data_pdf.html", context, request)
-        except OSError:  # WeasyPrint without its system libraries
-            messages.error(request, _("A PDF cannot be made on this server; print the page."))
-            return redirect("trajects:personal_data", pk=person.pk)
-        response = HttpResponse(pdf, content_type="application/pdf")
-    else:
-        audit.record(AuditAction.EXPORT, user=request.user, obj=person)
-        return render(request, "trajects/personal_data.html", context)
-    audit.record(AuditAction.DOWNLOAD, user=request.user, obj=person)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @login_required
 @vary_on_headers("HX-Request")
@@ -364,12 +230,6 @@ def trajectory_history(request, pk):
     )
     context = {"trajectory": trajectory, "changes": history.changes(trajectory)}
     return render(request, "trajects/history.html", context)
-
-
-def wants_part(request) -> bool:
-    """An htmx request for a part of the page; a boosted link or the back button (history
-    restore) gets the whole page."""
-    return bool(request.htmx) and not (request.htmx.boosted or request.htmx.history_restore_request)
 
 
 def _saved(request, trajectory, section, message):

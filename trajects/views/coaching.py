@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from trajects import forms, services
-from trajects.dashboards import trainer_figures
 from trajects.models import (
     Escalation,
     Meeting,
@@ -27,8 +26,9 @@ from trajects.models import (
     Phase,
     Trajectory,
 )
-from trajects.views import INVALID, run_step, wants_part
+from trajects.reports.dashboards import trainer_figures
 from wpo import access
+from wpo.http import INVALID, run_step, wants_part
 from wpo.idempotency import idempotent
 from wpo.models import Department, Person, Role
 

@@ -1,0 +1,76 @@
+"""The rules of the method, one module per concern: a trajectory's steps, its guidance
+conversations and floor notes, and the coach's own work. Views, forms and tests call them
+through this package (`services.start_trajectory`); the shared plumbing (`StepRefused`, the
+checked save) is in `wpo.services`."""
+
+from trajects.services.coaching import (
+    answer_escalation,
+    cancel_meeting,
+    change_meeting,
+    invitable_trainers,
+    invitable_trajectories,
+    plan_meeting,
+    raise_escalation,
+    record_meeting,
+)
+from trajects.services.conversations import (
+    add_note,
+    cancel_conversation,
+    confirm_conversation,
+    edit_conversation,
+    hold_conversation,
+    plan_conversation,
+    reschedule_conversation,
+)
+from trajects.services.steps import (
+    add_months,
+    assess_skill,
+    choose_skills,
+    close_trajectory,
+    highest_passed_level,
+    introduce_assignment,
+    pause_trajectory,
+    record_get_started,
+    record_look_back,
+    register_interest,
+    resume_trajectory,
+    start_assessment,
+    start_closing,
+    start_trajectory,
+    stop_trajectory,
+    unusual_period,
+)
+
+__all__ = [
+    "add_months",
+    "add_note",
+    "answer_escalation",
+    "assess_skill",
+    "cancel_conversation",
+    "cancel_meeting",
+    "change_meeting",
+    "choose_skills",
+    "close_trajectory",
+    "confirm_conversation",
+    "edit_conversation",
+    "highest_passed_level",
+    "hold_conversation",
+    "introduce_assignment",
+    "invitable_trainers",
+    "invitable_trajectories",
+    "pause_trajectory",
+    "plan_conversation",
+    "plan_meeting",
+    "raise_escalation",
+    "record_get_started",
+    "record_look_back",
+    "record_meeting",
+    "register_interest",
+    "reschedule_conversation",
+    "resume_trajectory",
+    "start_assessment",
+    "start_closing",
+    "start_trajectory",
+    "stop_trajectory",
+    "unusual_period",
+]

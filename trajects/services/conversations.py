@@ -1,0 +1,306 @@
+"""Guidance conversations and floor notes: planned, held (carrying out what the conversation
+decided for its assignment), corrected, confirmed by the participant (DOMAIN.md, "One
+assignment, step by step")."""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from trajects.models import (
+    OPEN_STATUSES,
+    AssignmentProgress,
+    FloorNote,
+    GuidanceConversation,
+    Outcome,
+    ProgressStatus,
+    Trajectory,
+)
+from trajects.services.steps import check_open, current_pause, locked
+from wpo.models import Person, Role
+from wpo.services import check_version, refuse, save, write
+
+INDEPENDENT_WEEK = datetime.timedelta(days=7)
+INITIALS = re.compile(r"^[^\W\d_][^\W\d_. ]*(?:[. ]+[^\W\d_]+)*\.?$")
+
+
+def _check_own_progress(trajectory: Trajectory, progress: AssignmentProgress | None):
+    if progress is None:
+        return None
+    progress = AssignmentProgress.objects.select_related("trajectory_skill").get(pk=progress.pk)
+    if progress.trajectory_skill.trajectory_id != trajectory.pk:
+        refuse(_("This assignment belongs to another participant's trajectory."), "progress")
+    return progress
+
+
+@transaction.atomic
+def plan_conversation(
+    trajectory: Trajectory,
+    *,
+    planned_at: datetime.datetime,
+    progress: AssignmentProgress | None = None,
+    by=None,
+) -> GuidanceConversation:
+    trajectory = locked(trajectory)
+    check_open(trajectory)
+    if planned_at <= timezone.now():
+        refuse(_("Plan the conversation at a moment still to come."), "planned_at")
+    progress = _check_own_progress(trajectory, progress)
+    existing = trajectory.conversations.planned().filter(planned_at=planned_at).first()
+    if existing:
+        return existing
+    return save(
+        GuidanceConversation(
+            trajectory=trajectory, progress=progress, planned_at=planned_at, author=by
+        ),
+        by=by,
+    )
+
+
+def _locked_planned(conversation: GuidanceConversation) -> GuidanceConversation:
+    check_open(locked(conversation.trajectory))
+    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.held_at:
+        refuse(_("This conversation was already recorded."))
+    return conversation
+
+
+@transaction.atomic
+def reschedule_conversation(
+    conversation: GuidanceConversation,
+    *,
+    planned_at: datetime.datetime,
+    version: int | None = None,
+    by=None,
+) -> GuidanceConversation:
+    conversation = _locked_planned(conversation)
+    check_version(conversation, version, ["planned_at"])
+    if planned_at <= timezone.now():
+        refuse(_("Plan the conversation at a moment still to come."), "planned_at")
+    conversation.planned_at = planned_at
+    return save(conversation, ["planned_at", "updated_at"], by=by)
+
+
+@transaction.atomic
+def cancel_conversation(
+    conversation: GuidanceConversation, *, version: int | None = None, by=None
+) -> GuidanceConversation:
+    """A planned conversation that will not take place goes; its history keeps that it was
+    planned, and who took it off. Not when someone moved it since the page was opened."""
+    conversation = _locked_planned(conversation)
+    check_version(conversation, version, ["planned_at"])
+    conversation._history_user = by
+    conversation.delete()
+    return conversation
+
+
+def _apply_outcome(progress, outcome, *, held_on, paused, second_assessor, by):
+    """What the conversation decided for its assignment (DOMAIN.md, "Passing an assignment")."""
+    if outcome in (Outcome.GOAL_REACHED, Outcome.PASSED) and paused:
+        refuse(_("This trajectory is paused. Resume it first."), "outcome")
+    if held_on < progress.introduced_on:
+        refuse(_("This is before the assignment was introduced."), "held_at")
+    status = progress.status
+    if outcome == Outcome.CONTINUE:
+        if status == ProgressStatus.INTRODUCED:
+            progress.status = ProgressStatus.WORKING
+    elif outcome == Outcome.GOAL_REACHED:
+        if status == ProgressStatus.INDEPENDENT_WEEK:
+            refuse(_("The independent week has already begun."), "outcome")
+        if not progress.look_back_done_on or held_on < progress.look_back_done_on:
+            refuse(
+                _("Do the look-back task first; then decide whether the goal is reached."),
+                "outcome",
+            )
+        progress.status = ProgressStatus.INDEPENDENT_WEEK
+        progress.goal_reached_on = held_on
+        progress.independent_until = held_on + INDEPENDENT_WEEK
+    elif outcome in (Outcome.PASSED, Outcome.NOT_YET):
+        if status != ProgressStatus.INDEPENDENT_WEEK:
+            refuse(
+                _("This outcome belongs to the conversation after the independent week."),
+                "outcome",
+            )
+        if outcome == Outcome.NOT_YET:
+            progress.status = ProgressStatus.WORKING
+            progress.goal_reached_on = progress.independent_until = None
+        elif held_on < progress.independent_until:
+            refuse(
+                _("The independent week runs until %(day)s; look back on it after that.")
+                % {"day": formats.date_format(progress.independent_until, "j F")},
+                "outcome",
+            )
+        else:
+            progress.status = ProgressStatus.PASSED
+            progress.passed_on = held_on
+            progress.second_assessor = second_assessor
+    save(progress, by=by)
+
+
+def _check_second_assessor(trajectory, outcome, second_assessor):
+    if second_assessor is None:
+        return
+    if outcome != Outcome.PASSED:
+        refuse(
+            _("A second assessor joins the conversation in which the assignment is passed."),
+            "second_assessor",
+        )
+    coaches = Person.objects.in_role(Role.COACH, departments=[trajectory.department_id])
+    if not coaches.filter(pk=second_assessor.pk).exists():
+        refuse(_("The second assessor is a coach of this department."), "second_assessor")
+
+
+@transaction.atomic
+def hold_conversation(
+    trajectory: Trajectory,
+    *,
+    held_at: datetime.datetime,
+    participant_account: str,
+    trainer_observations: str,
+    progress: AssignmentProgress | None = None,
+    positive_feedback: str = "",
+    agreements: str = "",
+    coach_present: bool = False,
+    outcome: str = "",
+    second_assessor: Person | None = None,
+    next_planned_at: datetime.datetime | None = None,
+    planned: GuidanceConversation | None = None,
+    by=None,
+) -> GuidanceConversation:
+    """Record a guidance conversation that took place (the planned one, when given) and carry
+    out what it decided for the assignment. A next date plans the next conversation."""
+    trajectory = locked(trajectory)
+    check_open(trajectory)
+    twin = trajectory.conversations.filter(
+        held_at=held_at,
+        progress=progress,
+        outcome=outcome,
+        participant_account=participant_account,
+        trainer_observations=trainer_observations,
+    ).first()
+    if twin:  # the same save again (a second tap, a retried post): it is already recorded
+        return twin
+    if held_at > timezone.now():
+        refuse(_("A conversation that took place cannot be dated in the future."), "held_at")
+    if timezone.localdate(held_at) < trajectory.agreed_start:
+        refuse(_("This is before the trajectory started."), "held_at")
+    if next_planned_at and next_planned_at <= max(held_at, timezone.now()):
+        refuse(_("Plan the next conversation at a moment still to come."), "next_planned_at")
+    progress = _check_own_progress(trajectory, progress)
+    if progress is None and outcome:
+        refuse(_("Choose the assignment this outcome is about."), "progress")
+    if progress is not None:
+        if progress.status not in OPEN_STATUSES:
+            refuse(_("This assignment is no longer in progress."), "progress")
+        if not outcome:
+            refuse(_("Choose what the conversation decided."), "outcome")
+    _check_second_assessor(trajectory, outcome, second_assessor)
+    if planned is not None:
+        planned = GuidanceConversation.objects.select_for_update().get(pk=planned.pk)
+        if planned.trajectory_id != trajectory.pk or planned.held_at:
+            refuse(_("This conversation was already recorded."))
+    conversation = planned or GuidanceConversation(trajectory=trajectory)
+    write(
+        conversation,
+        progress=progress,
+        held_at=held_at,
+        participant_account=participant_account,
+        trainer_observations=trainer_observations,
+        positive_feedback=positive_feedback,
+        agreements=agreements,
+        coach_present=coach_present,
+        outcome=outcome,
+        second_assessor=second_assessor,
+        next_planned_at=next_planned_at,
+        author=by,
+        recorded_at=timezone.now(),
+    )
+    if progress is not None:
+        _apply_outcome(
+            progress,
+            outcome,
+            held_on=timezone.localdate(held_at),
+            paused=current_pause(trajectory) is not None,
+            second_assessor=second_assessor,
+            by=by,
+        )
+    save(conversation, by=by)
+    if next_planned_at:
+        still_open = progress if progress and progress.status in OPEN_STATUSES else None
+        plan_conversation(trajectory, planned_at=next_planned_at, progress=still_open, by=by)
+    return conversation
+
+
+@transaction.atomic
+def edit_conversation(
+    conversation: GuidanceConversation,
+    *,
+    participant_account: str,
+    trainer_observations: str,
+    positive_feedback: str = "",
+    agreements: str = "",
+    coach_present: bool = False,
+    version: int | None = None,
+    by=None,
+) -> GuidanceConversation:
+    """Correct what was written. The outcome and dates stay: they moved the assignment on.
+    Every version is kept in the conversation's history; a correction made on an outdated
+    page is refused, with what was saved since."""
+    check_open(locked(conversation.trajectory))
+    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
+    if not conversation.correctable:
+        refuse(
+            _("A conversation can be corrected up to %(days)s days after it was recorded.")
+            % {"days": settings.WPO_CONVERSATION_EDIT_DAYS}
+        )
+    texts = {
+        "participant_account": participant_account,
+        "trainer_observations": trainer_observations,
+        "positive_feedback": positive_feedback,
+        "agreements": agreements,
+        "coach_present": coach_present,
+    }
+    check_version(conversation, version, texts)
+    write(conversation, **texts)
+    return save(conversation, [*texts, "updated_at"], by=by)
+
+
+@transaction.atomic
+def confirm_conversation(
+    conversation: GuidanceConversation, *, initials: str, version: int | None = None, by=None
+):
+    """The participant, who has no login, confirms on the trainer's phone that the
+    conversation was held with them: a tap and their initials. Only what they read: a
+    correction saved since the page was opened is shown to them first."""
+    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
+    if conversation.held_at is None:
+        refuse(_("Only a conversation that took place can be confirmed."))
+    if conversation.participant_confirmed_at:
+        refuse(_("The participant has already confirmed this conversation."))
+    check_version(conversation, version)
+    initials = initials.strip()
+    if not INITIALS.match(initials) or len(initials) > 8:
+        refuse(_("Write your initials in letters, for example A.B."), "initials")
+    conversation.participant_initials = initials
+    conversation.participant_confirmed_at = timezone.now()
+    return save(conversation, ["participant_initials", "participant_confirmed_at"], by=by)
+
+
+@transaction.atomic
+def add_note(
+    trajectory: Trajectory, *, text: str, progress: AssignmentProgress | None = None, by=None
+) -> FloorNote:
+    trajectory = locked(trajectory)
+    check_open(trajectory)
+    if not text.strip():
+        refuse(_("Write the note first."), "text")
+    just_now = timezone.now() - datetime.timedelta(minutes=2)
+    twin = trajectory.notes.filter(text=text.strip(), author=by, written_at__gte=just_now)
+    if twin.exists():  # the same note saved twice in a row
+        return twin.first()
+    progress = _check_own_progress(trajectory, progress)
+    note = FloorNote(trajectory=trajectory, progress=progress, text=text.strip(), author=by)
+    return save(note, by=by)

@@ -1,0 +1,525 @@
+"""The steps of a WPO trajectory, from intake to closing (DOMAIN.md, "One assignment, step by
+step" and "The four phases"), and the checks every step of a trajectory shares: each runs in a
+transaction on a freshly locked trajectory and refuses (`wpo.services.StepRefused`) when a rule
+of the method says no.
+"""
+
+import datetime
+from calendar import monthrange
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from trajects.models import (
+    AssignmentProgress,
+    Interest,
+    Pause,
+    Phase,
+    PhaseChange,
+    ProgressStatus,
+    Trajectory,
+    TrajectorySkill,
+)
+from wpo.models import Person, Role
+from wpo.services import check_version, not_in_future, refuse, save
+
+LOOK_BACK_DAYS = (7, 14)  # "after 1-2 weeks"
+USUAL_MONTHS = (3, 12)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day when it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, monthrange(year, month)[1]))
+
+
+def unusual_period(start: datetime.date, end: datetime.date) -> str:
+    """A warning when the agreed period is outside the usual 3 months to 1 year, else ''."""
+    shortest, longest = USUAL_MONTHS
+    if end < add_months(start, shortest):
+        return _("This period is shorter than 3 months; a trajectory usually takes 3 to 12.")
+    if end > add_months(start, longest):
+        return _("This period is longer than a year; a trajectory usually takes 3 to 12 months.")
+    return ""
+
+
+def _not_before(day: datetime.date, earliest: datetime.date, field: str):
+    if day < earliest:
+        refuse(
+            _("This date is before %(day)s, when the last step was taken.")
+            % {"day": formats.date_format(earliest, "j F Y")},
+            field,
+        )
+
+
+def _check_step_date(trajectory: Trajectory, day: datetime.date, field: str):
+    """A step is dated today or earlier, and not before the trajectory's latest phase change
+    (or its agreed start)."""
+    not_in_future(day, field)
+    last = trajectory.phase_changes.order_by("-changed_on").first()
+    _not_before(
+        day,
+        max(trajectory.agreed_start, last.changed_on) if last else trajectory.agreed_start,
+        field,
+    )
+
+
+def locked(trajectory: Trajectory) -> Trajectory:
+    """The trajectory as the database has it now, locked until the step is done, so two people
+    taking steps at once take them one after the other."""
+    return Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+
+
+def current_pause(trajectory: Trajectory) -> Pause | None:
+    return Pause.objects.current().filter(trajectory=trajectory).first()
+
+
+def check_open(trajectory: Trajectory):
+    if not trajectory.is_open:
+        refuse(_("This trajectory has ended; nothing can be added to it."))
+
+
+def _check_running(trajectory: Trajectory):
+    check_open(trajectory)
+    if current_pause(trajectory):
+        refuse(_("This trajectory is paused. Resume it first."))
+
+
+def _check_phase(trajectory: Trajectory, *phases: Phase):
+    if trajectory.phase not in phases:
+        names = ", ".join(str(Phase(phase).label) for phase in phases)
+        refuse(
+            _("This can be done in the phase %(phases)s; the trajectory is in %(current)s.")
+            % {"phases": names, "current": trajectory.get_phase_display()}
+        )
+
+
+def _move_to(trajectory: Trajectory, phase: Phase, *, on: datetime.date, by):
+    trajectory.phase = phase
+    save(trajectory, ["phase"], by=by)
+    PhaseChange.objects.create(trajectory=trajectory, phase=phase, changed_on=on, by=by)
+
+
+# Phase 1: intake and start
+
+
+@transaction.atomic
+def register_interest(
+    *,
+    department,
+    first_name: str,
+    last_name: str,
+    infix: str = "",
+    employee_number: str = "",
+    supervisor: Person | None = None,
+    wish: str = "",
+    registered_on: datetime.date | None = None,
+    by=None,
+) -> Interest:
+    """An employee who, with their supervisor, wants to take part. An employee number that is
+    already known means that person; without one, a new person is recorded, unless someone of
+    the same name in the department is already waiting or taking part (a second tap on Save)."""
+    registered_on = registered_on or timezone.localdate()
+    not_in_future(registered_on, "registered_on")
+    if employee_number:
+        known = Person.objects.filter(employee_number=employee_number)
+    else:
+        known = Person.objects.filter(
+            department=department, first_name=first_name, infix=infix, last_name=last_name
+        )
+    for person in known:
+        if person.department_id != department.pk:
+            refuse(
+                _("This employee number belongs to someone in another department."),
+                "employee_number",
+            )
+        if Interest.objects.waiting().filter(person=person).exists():
+            refuse(_("%(name)s is already on the waiting list.") % {"name": person.full_name})
+        if Trajectory.objects.active().filter(participant=person).exists():
+            refuse(_("%(name)s is already in a trajectory.") % {"name": person.full_name})
+    person = (known.first() if employee_number else None) or save(
+        Person(
+            first_name=first_name,
+            infix=infix,
+            last_name=last_name,
+            employee_number=employee_number,
+            department=department,
+        )
+    )
+    return save(
+        Interest(
+            person=person,
+            department=department,
+            supervisor=supervisor,
+            wish=wish,
+            registered_on=registered_on,
+            registered_by=by,
+        ),
+        by=by,
+    )
+
+
+@transaction.atomic
+def start_trajectory(
+    interest: Interest,
+    *,
+    trainer: Person,
+    coach: Person,
+    agreed_start: datetime.date,
+    agreed_end: datetime.date,
+    by=None,
+) -> Trajectory:
+    interest = Interest.objects.select_for_update().get(pk=interest.pk)
+    if interest.withdrawn_on or Trajectory.objects.filter(interest=interest).exists():
+        refuse(_("This registration has already been dealt with."))
+    if agreed_end <= agreed_start:
+        refuse(_("The agreed end must be after the agreed start."), "agreed_end")
+    if agreed_start < interest.registered_on:
+        refuse(_("The trajectory starts after the registration."), "agreed_start")
+    trajectory = save(
+        Trajectory(
+            participant=interest.person,
+            department=interest.department,
+            trainer=trainer,
+            coach=coach,
+            interest=interest,
+            agreed_start=agreed_start,
+            agreed_end=agreed_end,
+            phase=Phase.START,
+        ),
+        by=by,
+    )
+    PhaseChange.objects.create(
+        trajectory=trajectory, phase=Phase.START, changed_on=agreed_start, by=by
+    )
+    return trajectory
+
+
+@transaction.atomic
+def choose_skills(trajectory: Trajectory, targets: dict, *, by=None) -> list[TrajectorySkill]:
+    """The skills chosen with the participant (skill choice card), each with the level aimed
+    at. Skills left out are removed, unless work on them has begun."""
+    trajectory = locked(trajectory)
+    check_open(trajectory)
+    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    if not targets:
+        refuse(_("Choose at least one skill."))
+    chosen = {row.skill_id: row for row in trajectory.skills.select_related("skill")}
+    dropped = [row for skill_id, row in chosen.items() if skill_id not in {s.pk for s in targets}]
+    started = AssignmentProgress.objects.filter(trajectory_skill__in=dropped).values_list(
+        "trajectory_skill__skill__name", flat=True
+    )
+    if started:
+        refuse(
+            _("Work on %(skills)s has begun; it stays chosen.")
+            % {"skills": ", ".join(sorted(set(started)))}
+        )
+    TrajectorySkill.objects.filter(pk__in=[row.pk for row in dropped]).delete()
+    for skill, level in targets.items():
+        row = chosen.get(skill.pk) or TrajectorySkill(trajectory=trajectory, skill=skill)
+        if row.target_level != level:
+            row.target_level = level
+            save(row, by=by)
+    return list(trajectory.skills.all())
+
+
+# Phase 2: the assignment cycle
+
+
+@transaction.atomic
+def introduce_assignment(
+    trajectory_skill: TrajectorySkill, assignment, *, on: datetime.date, by=None
+) -> AssignmentProgress:
+    """The trainer introduces an assignment: what you will learn, and how. The first one starts
+    the learning/work period."""
+    trajectory = locked(trajectory_skill.trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    _check_step_date(trajectory, on, "introduced_on")
+    if assignment.skill_id != trajectory_skill.skill_id:
+        refuse(_("This assignment belongs to another skill."), "assignment")
+    progress = AssignmentProgress.objects.filter(trajectory_skill=trajectory_skill)
+    current = progress.open().select_related("assignment").first()
+    if current:
+        refuse(
+            _("%(title)s is still in progress for this skill; finish it first.")
+            % {"title": current.assignment.title}
+        )
+    if progress.filter(assignment=assignment).exists():
+        refuse(_("This assignment was already introduced."), "assignment")
+    row = save(
+        AssignmentProgress(
+            trajectory_skill=trajectory_skill, assignment=assignment, introduced_on=on
+        ),
+        by=by,
+    )
+    if trajectory.phase == Phase.START:
+        _move_to(trajectory, Phase.LEARNING, on=on, by=by)
+    return row
+
+
+def _locked_progress(progress: AssignmentProgress) -> AssignmentProgress:
+    trajectory = locked(progress.trajectory_skill.trajectory)
+    _check_running(trajectory)
+    progress = AssignmentProgress.objects.select_related("trajectory_skill__trajectory").get(
+        pk=progress.pk
+    )
+    if not progress.is_open:
+        refuse(_("This assignment is no longer in progress."))
+    return progress
+
+
+@transaction.atomic
+def record_get_started(
+    progress: AssignmentProgress,
+    *,
+    get_started_on: datetime.date,
+    look_back_due_on: datetime.date,
+    by=None,
+) -> AssignmentProgress:
+    """The get-started task is done on the floor together; the look-back follows 1-2 weeks
+    later."""
+    progress = _locked_progress(progress)
+    if progress.status not in (ProgressStatus.INTRODUCED, ProgressStatus.WORKING):
+        refuse(_("This assignment is not being practised now."))
+    if progress.get_started_on:
+        refuse(_("The get-started task was already recorded."))
+    not_in_future(get_started_on, "get_started_on")
+    if get_started_on < progress.introduced_on:
+        refuse(_("This is before the assignment was introduced."), "get_started_on")
+    shortest, longest = LOOK_BACK_DAYS
+    if not shortest <= (look_back_due_on - get_started_on).days <= longest:
+        refuse(_("Plan the look-back 1 to 2 weeks after the get-started task."), "look_back_due_on")
+    progress.get_started_on = get_started_on
+    progress.look_back_due_on = look_back_due_on
+    progress.status = ProgressStatus.WORKING
+    return save(progress, ["get_started_on", "look_back_due_on", "status"], by=by)
+
+
+@transaction.atomic
+def record_look_back(
+    progress: AssignmentProgress, *, look_back_done_on: datetime.date, by=None
+) -> AssignmentProgress:
+    progress = _locked_progress(progress)
+    if not progress.get_started_on:
+        refuse(_("Record the get-started task first."))
+    if progress.look_back_done_on:
+        refuse(_("The look-back task was already recorded."))
+    not_in_future(look_back_done_on, "look_back_done_on")
+    if look_back_done_on < progress.look_back_from:
+        refuse(
+            _("The look-back comes 1 to 2 weeks after the get-started task: from %(day)s.")
+            % {"day": formats.date_format(progress.look_back_from, "j F")},
+            "look_back_done_on",
+        )
+    progress.look_back_done_on = look_back_done_on
+    return save(progress, ["look_back_done_on"], by=by)
+
+
+# Phases 3 and 4, and the ways out
+
+
+@transaction.atomic
+def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    """The learning/work period ends. An assignment in its independent week waits for its
+    follow-up conversation first; assignments still being practised stop here."""
+    trajectory = locked(trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.LEARNING)
+    _check_step_date(trajectory, on, "on")
+    progress = AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
+    waiting = progress.filter(status=ProgressStatus.INDEPENDENT_WEEK).select_related("assignment")
+    if waiting:
+        refuse(
+            _("%(title)s is in its independent week; hold the follow-up conversation first.")
+            % {"title": waiting[0].assignment.title}
+        )
+    if not progress.filter(status=ProgressStatus.PASSED).exists():
+        refuse(_("No assignment has been passed yet, so there is nothing to assess."))
+    _stop_assignments(trajectory, on=on, by=by)
+    _move_to(trajectory, Phase.ASSESSMENT, on=on, by=by)
+    return trajectory
+
+
+def _stop_assignments(trajectory: Trajectory, *, on: datetime.date, by):
+    """The assignments still in progress stop (one per skill at most, each kept in history)."""
+    for progress in AssignmentProgress.objects.filter(
+        trajectory_skill__trajectory=trajectory
+    ).open():
+        progress.status = ProgressStatus.STOPPED
+        progress.stopped_on = max(on, progress.introduced_on)
+        save(progress, ["status", "stopped_on"], by=by)
+
+
+def highest_passed_level(trajectory_skill: TrajectorySkill) -> str:
+    """The highest level of a passed assignment of this skill, or '' (levels sort A < B < C)."""
+    levels = AssignmentProgress.objects.filter(
+        trajectory_skill=trajectory_skill, status=ProgressStatus.PASSED
+    ).values_list("assignment__level", flat=True)
+    return max(levels, default="")
+
+
+@transaction.atomic
+def assess_skill(
+    trajectory_skill: TrajectorySkill,
+    *,
+    level: str,
+    assessed_on: datetime.date,
+    assessed_by: Person,
+    second_assessor: Person | None = None,
+    version: int | None = None,
+    by=None,
+) -> TrajectorySkill:
+    """The skill is assessed at the highest level the participant reached. Not over an
+    assessment someone else saved since the page was opened."""
+    trajectory = locked(trajectory_skill.trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.ASSESSMENT)
+    not_in_future(assessed_on, "assessed_on")
+    trajectory_skill = TrajectorySkill.objects.select_related(
+        "skill", "assessed_by", "second_assessor"
+    ).get(pk=trajectory_skill.pk)
+    check_version(
+        trajectory_skill,
+        version,
+        ["achieved_level", "assessed_on", "assessed_by", "second_assessor"],
+    )
+    highest = highest_passed_level(trajectory_skill)
+    if not highest:
+        refuse(_("No assignment of this skill was passed, so it cannot be assessed."))
+    if level > highest:
+        refuse(
+            _("The highest level passed for this skill is %(level)s.") % {"level": highest},
+            "level",
+        )
+    guides = Person.objects.in_role(
+        Role.TRAINER, Role.COACH, departments=[trajectory.department_id]
+    )
+    if not guides.filter(pk=assessed_by.pk).exists():
+        refuse(_("The assessor is a trainer or coach of this department."), "assessed_by")
+    if second_assessor is not None and second_assessor == assessed_by:
+        refuse(_("The second assessor is someone else than the assessor."), "second_assessor")
+    if second_assessor is not None and not guides.filter(pk=second_assessor.pk).exists():
+        refuse(_("The assessor is a trainer or coach of this department."), "second_assessor")
+    trajectory_skill.achieved_level = level
+    trajectory_skill.assessed_on = assessed_on
+    trajectory_skill.assessed_by = assessed_by
+    trajectory_skill.second_assessor = second_assessor
+    return save(trajectory_skill, by=by)
+
+
+@transaction.atomic
+def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    trajectory = locked(trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.ASSESSMENT)
+    _check_step_date(trajectory, on, "on")
+    skills = list(trajectory.skills.select_related("skill"))
+    passed = set(
+        AssignmentProgress.objects.filter(
+            trajectory_skill__trajectory=trajectory, status=ProgressStatus.PASSED
+        ).values_list("trajectory_skill_id", flat=True)
+    )
+    unassessed = [row.skill.name for row in skills if row.pk in passed and not row.achieved_level]
+    if unassessed:
+        refuse(_("Assess %(skills)s first.") % {"skills": ", ".join(unassessed)})
+    if not any(row.achieved_level for row in skills):
+        refuse(_("Assess at least one skill first."))
+    _move_to(trajectory, Phase.CLOSING, on=on, by=by)
+    return trajectory
+
+
+@transaction.atomic
+def close_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    trajectory = locked(trajectory)
+    _check_running(trajectory)
+    _check_phase(trajectory, Phase.CLOSING)
+    _check_step_date(trajectory, on, "on")
+    trajectory.closed_on = on
+    return save(trajectory, ["closed_on"], by=by)
+
+
+@transaction.atomic
+def stop_trajectory(
+    trajectory: Trajectory, *, on: datetime.date, reason: str, by=None
+) -> Trajectory:
+    """Stop early (the participant leaves, it does not work out). Assignments in progress stop
+    with it, and a pause ends."""
+    trajectory = locked(trajectory)
+    check_open(trajectory)
+    _check_step_date(trajectory, on, "on")
+    if not reason.strip():
+        refuse(_("Give the reason the trajectory stopped."), "reason")
+    pause = current_pause(trajectory)
+    if pause:
+        pause.resumed_on = max(on, pause.starts_on)
+        save(pause, ["resumed_on"], by=by)
+    _stop_assignments(trajectory, on=on, by=by)
+    trajectory.stopped_on = on
+    trajectory.stop_reason = reason.strip()
+    return save(trajectory, ["stopped_on", "stop_reason"], by=by)
+
+
+@transaction.atomic
+def pause_trajectory(
+    trajectory: Trajectory,
+    *,
+    starts_on: datetime.date,
+    resume_on: datetime.date,
+    reason: str,
+    by=None,
+) -> Pause:
+    trajectory = locked(trajectory)
+    check_open(trajectory)
+    if current_pause(trajectory):
+        refuse(_("This trajectory is already paused."))
+    _check_step_date(trajectory, starts_on, "starts_on")
+    last_pause = trajectory.pauses.order_by("-resumed_on").first()
+    if last_pause:
+        _not_before(starts_on, last_pause.resumed_on, "starts_on")
+    if resume_on <= starts_on:
+        refuse(_("The expected return must be after the start."), "resume_on")
+    if not reason.strip():
+        refuse(_("Give the reason for the pause."), "reason")
+    return save(
+        Pause(
+            trajectory=trajectory,
+            starts_on=starts_on,
+            resume_on=resume_on,
+            reason=reason.strip(),
+            by=by,
+        ),
+        by=by,
+    )
+
+
+@transaction.atomic
+def resume_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Pause:
+    """The clocks run again: the agreed end, the due dates and the independent week move on by
+    the days paused, and the assignments' weeks leave them out."""
+    trajectory = locked(trajectory)
+    check_open(trajectory)
+    pause = current_pause(trajectory)
+    if pause is None:
+        refuse(_("This trajectory is not paused."))
+    not_in_future(on, "on")
+    if on < pause.starts_on:
+        refuse(_("This is before the pause began."), "on")
+    pause.resumed_on = on
+    save(pause, ["resumed_on"], by=by)
+    trajectory.agreed_end += on - pause.starts_on
+    save(trajectory, ["agreed_end"], by=by)
+    for progress in AssignmentProgress.objects.filter(
+        trajectory_skill__trajectory=trajectory
+    ).open():
+        # an assignment introduced during the pause's first days only lost the days since
+        shift = on - max(pause.starts_on, progress.introduced_on)
+        progress.paused_days += shift.days
+        if progress.look_back_due_on and not progress.look_back_done_on:
+            progress.look_back_due_on += shift
+        if progress.independent_until:
+            progress.independent_until += shift
+        save(progress, ["paused_days", "look_back_due_on", "independent_until"], by=by)
+    return pause

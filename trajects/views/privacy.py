@@ -1,0 +1,47 @@
+"""A participant's data rights: everything recorded about them, to read, print or hand over."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from trajects import privacy
+from wpo import access, audit
+from wpo.http import pdf_response
+from wpo.models import AuditAction, Person
+from wpo.pdf import render_pdf
+
+
+@never_cache
+@require_GET
+@login_required
+def personal_data(request, pk):
+    """Everything recorded about one participant (AVG inzage), as a page to read or print, or
+    as JSON to hand over. Every look is in the audit log."""
+    person = access.get_visible_or_404(
+        Person.objects.select_related("department"), request.user, pk=pk
+    )
+    if not access.may_handle_personal_data(request.user, person):
+        raise PermissionDenied
+    data = privacy.export(person)
+    wanted = request.GET.get("format")
+    filename = f"personal-data-{person.pk}"
+    context = {"person": person, "sections": privacy.readable(data)}
+    if wanted == "pdf":
+        return pdf_response(
+            request,
+            lambda: render_pdf("trajects/personal_data_pdf.html", context, request),
+            f"{filename}.pdf",
+            fallback=reverse("trajects:personal_data", args=[person.pk]),
+            about=person,
+        )
+    if wanted == "json":
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        audit.record(AuditAction.DOWNLOAD, user=request.user, obj=person)
+        return response
+    audit.record(AuditAction.EXPORT, user=request.user, obj=person)
+    return render(request, "trajects/personal_data.html", context)

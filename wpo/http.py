@@ -1,0 +1,46 @@
+"""What every app's views share: the status of a form that comes back with its messages, a
+service's step called from a form, htmx's partial requests, and a PDF to download."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from wpo import audit
+from wpo.forms import add_refusal
+from wpo.models import AuditAction
+
+INVALID = 422  # htmx is configured to swap it, so the form comes back with its messages
+
+
+def run_step(form, step, *args, **kwargs):
+    """Call a service; a refusal lands on the form. The result, or None when refused."""
+    try:
+        return step(*args, **kwargs)
+    except ValidationError as error:
+        add_refusal(form, error)
+        return None
+
+
+def wants_part(request) -> bool:
+    """An htmx request for a part of the page; a boosted link or the back button (history
+    restore) gets the whole page."""
+    return bool(request.htmx) and not (request.htmx.boosted or request.htmx.history_restore_request)
+
+
+def pdf_response(
+    request, make, filename: str, *, fallback: str, about=None, action=AuditAction.DOWNLOAD
+) -> HttpResponse:
+    """The PDF that `make()` returns, as a download written in the audit log (`action` on
+    `about`). Where WeasyPrint lacks its system libraries, back to `fallback` with a message to
+    print the page instead."""
+    try:
+        pdf = make()
+    except OSError:
+        messages.error(request, _("A PDF cannot be made on this server; print the page."))
+        return redirect(fallback)
+    audit.record(action, user=request.user, obj=about)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
