@@ -115,9 +115,12 @@ class Department(models.Model):
 # with a capital ("De Vries" without a first name before it), and neither does any other word of
 # the surname written in lower case.
 INFIXES = frozenset(
-    "van der de den het t ten ter te el al la le in op uit aan bij onder over voor d l".split()
+    {
+        *("van", "der", "de", "den", "het", "t", "ten", "ter", "te", "in", "op", "uit"),
+        *("aan", "bij", "onder", "over", "voor", "d", "l", "el", "al", "la", "le"),
+    }
 )
-NAME_WORDS = re.compile(r"[^\s'’\-]+")  # a name splits at spaces, hyphens and apostrophes
+NAME_WORDS = re.compile(r"[^\s'\u2019\-]+")  # a name splits at spaces, hyphens, apostrophes
 INITIALS_TYPED = re.compile(r"[^\W\d_][^\W\d_.\s\-]*(?:[.\s\-]+[^\W\d_]+)*\.?")
 
 
