@@ -1,10 +1,15 @@
 from django.contrib import admin
 
 from certificates.models import Certificate, CertificateBatch
+from wpo.admin import ReadOnlyAdmin
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """A snapshot of the day it was issued: issued and revoked on the trajectory's certificate
+    page."""
+
+    app_page = ("certificates:trajectory", "trajectory_id")
     list_display = ["participant_name", "code", "issued_on", "revoked_at"]
     list_filter = ["issued_on", "revoked_at"]
     search_fields = ["participant_name", "code"]

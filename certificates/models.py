@@ -133,8 +133,8 @@ class CertificateBatch(models.Model):
         def visible_to(self, user):
             """The requester's own print job, and only while they may still see every
             certificate in it (a coach who no longer coaches the department loses it)."""
-            outside = Certificate.objects.filter(batches=OuterRef("pk")).exclude(
-                access.trajectory_q(user, "trajectory__")
+            outside = Certificate.objects.filter(
+                access.outside_trajectories_q(user, "trajectory__"), batches=OuterRef("pk")
             )
             return self.filter(access.requested_by_q(user)).exclude(Exists(outside))
 

@@ -17,7 +17,7 @@ def certificates_in_export(sender, person, **kwargs):
             {
                 "name_on_certificate": row.participant_name,
                 "skills": row.skills,
-                "issued_on": row.issued_on.isoformat(),
+                "issued_on": row.issued_on,
                 "verification_code": row.code,
                 "revoked": row.revoked_at is not None,
             }

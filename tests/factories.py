@@ -246,7 +246,7 @@ class VerificationMissFactory(factory.django.DjangoModelFactory):
 def many_participants(department, trainer, coach, count: int) -> None:
     """`count` participants in `department`, each in the learning phase with an assignment in
     progress, a held and a planned conversation, and as many registrations waiting: made with
-    bulk inserts, so the query-count tests can use thousands."""
+    bulk inserts, so a large organisation is quick to make."""
     today = timezone.localdate()
     now = timezone.now()
     assignment = AssignmentFactory()

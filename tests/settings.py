@@ -2,6 +2,8 @@
 fast password hasher so the suite runs quickly."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
@@ -14,3 +16,13 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Static files come from the finders; no collectstatic before a test run.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, as in production (WAL, busy timeout, IMMEDIATE from wpo/settings.py). Not Django's
+    # in-memory test database: the live server's request threads share one connection or one
+    # cache in it, where a lock fails at once instead of waiting, and two browser requests once
+    # hung there for 25 minutes. On a file each thread opens its own connection. One file per
+    # run, so runs side by side do not meet; Django removes it at the end.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"wpo-tests-{os.getpid()}.sqlite3")
+    }

@@ -14,9 +14,11 @@ from trajects.models import (
     Trajectory,
     TrajectorySkill,
 )
+from wpo.admin import ReadOnlyAdmin
 
 PARTICIPANT_SEARCH = ["participant__first_name", "participant__last_name"]
 PARTICIPANT_SEARCH_VIA_TRAJECTORY = [f"trajectory__{field}" for field in PARTICIPANT_SEARCH]
+ON_TRAJECTORY_PAGE = ("trajects:trajectory", "trajectory_id")
 
 
 @admin.register(Interest)
@@ -29,14 +31,18 @@ class InterestAdmin(admin.ModelAdmin):
     date_hierarchy = "registered_on"
 
 
-class TrajectorySkillInline(admin.TabularInline):
+# A trajectory and what happens in it change only by the method's steps, on the participant's
+# page: the admin reads them.
+class TrajectorySkillInline(ReadOnlyAdmin, admin.TabularInline):
     model = TrajectorySkill
     extra = 0
     autocomplete_fields = ["assessed_by", "second_assessor"]
 
 
 @admin.register(Trajectory)
-class TrajectoryAdmin(SimpleHistoryAdmin):
+class TrajectoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    app_page = ("trajects:trajectory", "pk")
+
     list_display = [
         "participant",
         "department",
@@ -57,7 +63,9 @@ class TrajectoryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TrajectorySkill)
-class TrajectorySkillAdmin(SimpleHistoryAdmin):
+class TrajectorySkillAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    app_page = ON_TRAJECTORY_PAGE
+
     list_display = ["trajectory", "skill", "target_level", "achieved_level", "assessed_on"]
     list_filter = ["skill", "target_level", "achieved_level"]
     search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY
@@ -66,7 +74,9 @@ class TrajectorySkillAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AssignmentProgress)
-class AssignmentProgressAdmin(SimpleHistoryAdmin):
+class AssignmentProgressAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    app_page = ("trajects:progress", "pk")
+
     list_display = ["trajectory_skill", "assignment", "status", "introduced_on", "passed_on"]
     list_filter = ["status", "assignment__skill", "assignment__level"]
     search_fields = [
@@ -82,7 +92,9 @@ class AssignmentProgressAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GuidanceConversation)
-class GuidanceConversationAdmin(SimpleHistoryAdmin):
+class GuidanceConversationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    app_page = ON_TRAJECTORY_PAGE
+
     list_display = ["trajectory", "planned_at", "held_at", "outcome", "coach_present"]
     list_filter = ["outcome", "coach_present"]
     search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY
@@ -92,7 +104,9 @@ class GuidanceConversationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FloorNote)
-class FloorNoteAdmin(SimpleHistoryAdmin):
+class FloorNoteAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    app_page = ON_TRAJECTORY_PAGE
+
     list_display = ["trajectory", "written_at", "text"]
     search_fields = [
         "text",
@@ -105,7 +119,9 @@ class FloorNoteAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Pause)
-class PauseAdmin(SimpleHistoryAdmin):
+class PauseAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    app_page = ON_TRAJECTORY_PAGE
+
     list_display = ["trajectory", "starts_on", "resume_on", "resumed_on"]
     search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY
     list_select_related = ["trajectory__participant"]
@@ -114,7 +130,9 @@ class PauseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PhaseChange)
-class PhaseChangeAdmin(admin.ModelAdmin):
+class PhaseChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    app_page = ON_TRAJECTORY_PAGE
+
     list_display = ["trajectory", "phase", "changed_on", "by"]
     list_filter = ["phase"]
     search_fields = PARTICIPANT_SEARCH_VIA_TRAJECTORY

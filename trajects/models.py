@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
@@ -71,6 +72,35 @@ def current_pause():
     return Prefetch("pauses", queryset=Pause.objects.current(), to_attr="open_pauses")
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """The day a step of the method falls due (`on`; None: nothing is due), read on the
+    method's clock (`Trajectory.clock`), which stands still during a pause. Due on that day,
+    late from the day after. Each rule is defined once, by the method that gives its deadline;
+    the coach's signals measure the same days in SQL (`trajects.norms`), and the tests hold
+    the two to the same day."""
+
+    on: datetime.date | None
+    clock: datetime.date
+
+    @property
+    def days_late(self) -> int | None:
+        """Days past the deadline (0 on the day itself, negative before it)."""
+        return None if self.on is None else (self.clock - self.on).days
+
+    @property
+    def is_due(self) -> bool:
+        return self.on is not None and self.on <= self.clock
+
+    @property
+    def is_late(self) -> bool:
+        return self.on is not None and self.on < self.clock
+
+    def comes_by(self, day: datetime.date) -> bool:
+        """Not due yet, and due by `day`."""
+        return self.on is not None and self.clock < self.on <= day
+
+
 class Interest(models.Model):
     """Phase 1: an employee who, with their supervisor, wants to take part."""
 
@@ -115,12 +145,31 @@ class Interest(models.Model):
     def __str__(self):
         return f"{self.person} ({self.registered_on:%d-%m-%Y})"
 
+    @property
+    def is_dealt_with(self) -> bool:
+        """Withdrawn, or started as a trajectory: nothing more to do with it."""
+        return self.withdrawn_on is not None or hasattr(self, "trajectory")
+
 
 class Phase(models.IntegerChoices):
     START = 1, _("Start")
     LEARNING = 2, _("Learning/work period")
     ASSESSMENT = 3, _("Evaluation and assessment")
     CLOSING = 4, _("Closing")
+
+
+# Which phase each step of the method belongs to: the services refuse a step in another phase,
+# and the pages offer it only in these.
+STEP_PHASES = {
+    "choose_skills": (Phase.START, Phase.LEARNING),
+    "introduce": (Phase.START, Phase.LEARNING),
+    "start_assessment": (Phase.LEARNING,),
+    "assess": (Phase.ASSESSMENT,),
+    "start_closing": (Phase.ASSESSMENT,),
+    "close": (Phase.CLOSING,),
+}
+# The phases in which guidance conversations are held every few weeks.
+CONVERSATION_PHASES = (Phase.LEARNING, Phase.ASSESSMENT)
 
 
 class Trajectory(models.Model):
@@ -188,9 +237,7 @@ class Trajectory(models.Model):
                     .values("planned_at")[:1]
                 ),
                 overdue_conversation_at=Subquery(
-                    planned.filter(planned_at__lt=now)
-                    .order_by("planned_at")
-                    .values("planned_at")[:1]
+                    conversations.to_record().order_by("planned_at").values("planned_at")[:1]
                 ),
             )
 
@@ -354,11 +401,80 @@ class Trajectory(models.Model):
         return norms.Severity(self.signal_level)
 
     @property
-    def clock_date(self) -> datetime.date:
-        """The date the method's clocks show: today, or the first day of the current pause,
-        since a pause (sickness, leave) stops assignment weeks and due dates."""
+    def is_running(self) -> bool:
+        """Open and not paused: the method's steps can be taken."""
+        return self.is_open and self.current_pause is None
+
+    def phase_allows(self, step: str) -> bool:
+        return self.phase in STEP_PHASES[step]
+
+    @property
+    def can_choose_skills(self) -> bool:
+        return self.is_open and self.phase_allows("choose_skills")
+
+    @property
+    def can_start_assessment(self) -> bool:
+        return self.is_running and self.phase_allows("start_assessment")
+
+    @property
+    def can_start_closing(self) -> bool:
+        return self.is_running and self.phase_allows("start_closing")
+
+    @property
+    def can_close(self) -> bool:
+        return self.is_running and self.phase_allows("close")
+
+    @property
+    def earns_certificate(self) -> bool:
+        """In the closing and not stopped early (closed or not)."""
+        return self.phase == Phase.CLOSING and self.stopped_on is None
+
+    def clock(self, today: datetime.date | None = None) -> datetime.date:
+        """The date the method's clocks show on `today` (default: today): that day, or the
+        first day of the current pause, since a pause (sickness, leave) stops assignment
+        weeks and due dates."""
         pause = self.current_pause
-        return pause.starts_on if pause else timezone.localdate()
+        return pause.starts_on if pause else (today or timezone.localdate())
+
+    def deadline(self, day: datetime.date | None, today=None) -> Deadline:
+        """`day` as a deadline of this trajectory: none once it has ended."""
+        return Deadline(day if self.is_open else None, self.clock(today))
+
+    def days_paused(self, since: datetime.date | None = None) -> int:
+        """Days of the finished pauses (of those that began on or after `since`)."""
+        return sum(
+            pause.days
+            for pause in self.pauses.all()
+            if pause.resumed_on and (since is None or pause.starts_on >= since)
+        )
+
+    def end_deadline(self, today=None) -> Deadline:
+        """The agreed end; a resume moved it on by the days paused."""
+        return self.deadline(self.agreed_end, today)
+
+    def year_deadline(self, today=None) -> Deadline:
+        """A trajectory takes a year at most (a setting), its pauses left out."""
+        days = settings.WPO_NORM_TRAJECTORY_MAX_DAYS + self.days_paused()
+        return self.deadline(self.agreed_start + datetime.timedelta(days=days), today)
+
+    @property
+    def conversation_clock_start(self) -> datetime.date:
+        """The day the no-conversation clock starts: the last held conversation, else the
+        start of the learning phase, else the agreed start."""
+        held = [timezone.localdate(row.held_at) for row in self.conversations.all() if row.held_at]
+        learning = [
+            row.changed_on for row in self.phase_changes.all() if row.phase == Phase.LEARNING
+        ]
+        return max(held, default=None) or max(learning, default=None) or self.agreed_start
+
+    def conversation_deadline(self, today=None) -> Deadline:
+        """In the learning and assessment phases a guidance conversation is held every few
+        weeks (a setting), pauses left out."""
+        if self.phase not in CONVERSATION_PHASES:
+            return self.deadline(None, today)
+        since = self.conversation_clock_start
+        days = settings.WPO_NORM_CONVERSATION_WEEKS * 7 + self.days_paused(since)
+        return self.deadline(since + datetime.timedelta(days=days), today)
 
     def to_do(self) -> list[str]:
         """What needs doing now, in the trainer's words; needs `with_overview()` or
@@ -376,16 +492,16 @@ class Trajectory(models.Model):
         chosen = list(self.skills.all())
         if not chosen:
             todo.append(_("Choose the skills with the participant"))
-        elif self.phase in (Phase.START, Phase.LEARNING) and not self.current_progress:
+        elif self.phase_allows("introduce") and not self.current_progress:
             todo.append(_("Introduce an assignment"))
         for progress in self.current_progress:
             title = progress.assignment.title
-            if progress.independent_week_ended:
+            if progress.follow_up_deadline().is_due:
                 todo.append(
                     _("%(title)s: the independent week is over, hold the follow-up conversation")
                     % {"title": title}
                 )
-            elif progress.look_back_due:
+            elif progress.look_back_deadline().is_due:
                 todo.append(_("%(title)s: look back on the get-started task") % {"title": title})
             elif progress.get_started_on is None:
                 todo.append(_("%(title)s: do the get-started task together") % {"title": title})
@@ -396,7 +512,7 @@ class Trajectory(models.Model):
             )
         elif self.phase == Phase.LEARNING and not self.next_conversation_at:
             todo.append(_("No conversation planned"))
-        if self.agreed_end < timezone.localdate():
+        if self.end_deadline().is_late:
             todo.append(_("Past the agreed end of %(day)s") % _day(self.agreed_end))
         return todo
 
@@ -452,6 +568,18 @@ class TrajectorySkill(Versioned):
         if rows is None:
             rows = self.progress.all()
         return next((row for row in rows if row.is_open), None)
+
+    @property
+    def can_introduce(self) -> bool:
+        """An assignment can be introduced: none in progress for this skill."""
+        trajectory = self.trajectory
+        return (
+            trajectory.is_running and trajectory.phase_allows("introduce") and not self.in_progress
+        )
+
+    @property
+    def can_assess(self) -> bool:
+        return self.trajectory.is_running and self.trajectory.phase_allows("assess")
 
 
 class ProgressStatus(models.TextChoices):
@@ -572,8 +700,11 @@ class AssignmentProgress(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
-    def clock_date(self) -> datetime.date:
-        return self.trajectory_skill.trajectory.clock_date
+    def trajectory(self) -> Trajectory:
+        return self.trajectory_skill.trajectory
+
+    def _deadline(self, day: datetime.date | None, today) -> Deadline:
+        return self.trajectory.deadline(day if self.is_open else None, today)
 
     @property
     def look_back_from(self) -> datetime.date | None:
@@ -583,34 +714,40 @@ class AssignmentProgress(models.Model):
         return self.get_started_on + datetime.timedelta(days=7)
 
     @property
+    def can_look_back(self) -> bool:
+        """The get-started task is a week or more ago, and the look-back not yet done."""
+        return (
+            self.is_open
+            and self.look_back_from is not None
+            and self.look_back_done_on is None
+            and self.look_back_from <= self.trajectory.clock()
+        )
+
+    @property
+    def running_since(self) -> datetime.date:
+        """The introduction, moved on by the days paused since."""
+        return self.introduced_on + datetime.timedelta(days=self.paused_days)
+
+    @property
     def weeks_running(self) -> int:
         """Whole weeks since the introduction, pauses left out."""
-        return max((self.clock_date - self.introduced_on).days - self.paused_days, 0) // 7
+        return max((self.trajectory.clock() - self.running_since).days, 0) // 7
 
-    @property
-    def look_back_overdue(self) -> bool:
-        return (
-            self.look_back_done_on is None
-            and self.look_back_due_on is not None
-            and self.look_back_due_on < self.clock_date
-        )
+    def running_deadline(self, today=None) -> Deadline:
+        """An assignment takes a few weeks (a setting), pauses left out."""
+        weeks = datetime.timedelta(weeks=settings.WPO_NORM_ASSIGNMENT_WEEKS)
+        return self._deadline(self.running_since + weeks, today)
 
-    @property
-    def look_back_due(self) -> bool:
-        """The look-back task is due today or overdue: time to sit down together."""
-        return (
-            self.look_back_done_on is None
-            and self.look_back_due_on is not None
-            and self.look_back_due_on <= self.clock_date
-        )
+    def look_back_deadline(self, today=None) -> Deadline:
+        """The look-back, planned 1 to 2 weeks after the get-started task; a resume moves it
+        on."""
+        return self._deadline(None if self.look_back_done_on else self.look_back_due_on, today)
 
-    @property
-    def independent_week_ended(self) -> bool:
-        """The independent week is over: the follow-up conversation decides."""
-        return (
-            self.status == ProgressStatus.INDEPENDENT_WEEK
-            and self.independent_until <= self.clock_date
-        )
+    def follow_up_deadline(self, today=None) -> Deadline:
+        """The follow-up conversation, due on the independent week's last day; a resume moves
+        it on."""
+        in_week = self.status == ProgressStatus.INDEPENDENT_WEEK
+        return self._deadline(self.independent_until if in_week else None, today)
 
 
 class Outcome(models.TextChoices):
@@ -689,6 +826,10 @@ class GuidanceConversation(Versioned):
         def planned(self):
             return self.filter(held_at__isnull=True, planned_at__isnull=False)
 
+        def to_record(self):
+            """Planned, and its time has passed: the SQL side of `is_to_record`."""
+            return self.planned().filter(planned_at__lt=timezone.now())
+
         def coming_week(self):
             """Planned in the next seven days, of trajectories still running."""
             now = timezone.now()
@@ -727,6 +868,11 @@ class GuidanceConversation(Versioned):
 
     def clean(self):
         check_progress_in_trajectory(self)
+
+    @property
+    def is_to_record(self) -> bool:
+        """Its time has passed and it is not written down yet: on the trainer's to-do list."""
+        return self.held_at is None and self.planned_at < timezone.now()
 
     @property
     def can_be_edited(self) -> bool:

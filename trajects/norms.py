@@ -4,6 +4,12 @@ Each rule measures, in the database, by how many days a trajectory is past its n
 severity follows from that number and the red mark in settings, so the coach's page can filter
 and sort on signals in SQL however many participants there are. Python only words the reason.
 
+The deadlines themselves are defined on the models (`Deadline`: `Trajectory.end_deadline`,
+`year_deadline`, `conversation_deadline`; `AssignmentProgress.running_deadline`,
+`look_back_deadline`, `follow_up_deadline`), which the trainer's to-do list, the reminders and
+the pages read; `norm_<key>` here is the same rule's `days_late`, and tests/trajects/
+test_norms.py holds the two to the same number around every mark.
+
 The method's clock stands still during a pause: while paused, every rule measures up to the
 first day of the pause, and the days of earlier pauses are left out (the assignment's
 `paused_days`, the pause rows, and the due dates a resume moves on)."""
@@ -268,7 +274,7 @@ def annotate(queryset, today: datetime.date | None = None):
 
     Every measure counts to today and then takes off the days of the current pause, which
     is the same as counting to its first day."""
-    from trajects.models import Phase, ProgressStatus
+    from trajects.models import CONVERSATION_PHASES, ProgressStatus
 
     norm = {rule.key: Value(rule.norm) for rule in rules()}
     today = Value(today or timezone.localdate(), output_field=DateField())
@@ -331,7 +337,7 @@ def annotate(queryset, today: datetime.date | None = None):
                 )
                 - paused_now
                 - norm["conversation"],
-                Q(phase__in=[Phase.LEARNING, Phase.ASSESSMENT]),
+                Q(phase__in=CONVERSATION_PHASES),
             ),
         )
     )

@@ -4,15 +4,19 @@ trajectory has passed.
 
 Apps further down the import chain (certificates) add their part through the two signals, so
 this module needs to know nothing of them.
+
+`export` holds dates and times as Python values: `JSONEncoder` writes them as ISO 8601 with the
+offset, `readable` as people read them (in the language of the request, in local time).
 """
 
 import datetime
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from trajects.models import (
@@ -21,6 +25,7 @@ from trajects.models import (
     FloorNote,
     GuidanceConversation,
     Interest,
+    Meeting,
     MeetingAttendance,
     Pause,
     PhaseChange,
@@ -28,7 +33,7 @@ from trajects.models import (
     TrajectorySkill,
 )
 from wpo import audit
-from wpo.models import AuditAction, Membership, Person
+from wpo.models import AuditAction, AuditEvent, Membership, Person
 
 # receivers return {section name: list of records} for `person`
 personal_data = Signal()
@@ -45,17 +50,23 @@ CONVERSATION_TEXTS = [
 ]
 
 
-def _iso(value):
-    return value.isoformat() if value else None
-
-
 def _name(person):
     return person.full_name if person else None
 
 
+class JSONEncoder(DjangoJSONEncoder):
+    """Times in local time with their offset, to the second (`2026-09-25T11:00:00+02:00`)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return timezone.localtime(o).isoformat(timespec="seconds")
+        return super().default(o)
+
+
 def export(person: Person) -> dict:
-    """Everything about `person`, in plain terms, earlier versions of texts included."""
-    trajectories = (
+    """Everything about `person`, in plain terms, earlier versions of texts included; the
+    meetings and escalations that name them; who looked at or downloaded their data."""
+    trajectories = list(
         Trajectory.objects.filter(participant=person)
         .select_related("department", "trainer", "coach")
         .order_by("agreed_start")
@@ -70,11 +81,11 @@ def export(person: Person) -> dict:
         },
         "registrations": [
             {
-                "registered_on": _iso(row.registered_on),
+                "registered_on": row.registered_on,
                 "department": str(row.department),
                 "supervisor": _name(row.supervisor),
                 "wish": row.wish,
-                "withdrawn_on": _iso(row.withdrawn_on),
+                "withdrawn_on": row.withdrawn_on,
             }
             for row in Interest.objects.filter(person=person).select_related(
                 "department", "supervisor"
@@ -83,16 +94,71 @@ def export(person: Person) -> dict:
         "meetings": [
             {
                 "meeting": row.meeting.get_kind_display(),
-                "date": row.meeting.scheduled_at.isoformat(),
+                "date": row.meeting.scheduled_at,
                 "attended": row.attended,
             }
             for row in MeetingAttendance.objects.filter(person=person).select_related("meeting")
         ],
         "trajectories": [_trajectory(trajectory) for trajectory in trajectories],
+        **_named_in_texts(person),
     }
     for _receiver, section in personal_data.send(sender=Person, person=person):
         data.update(section)
+    data["audit_log"] = _audit_log(person, trajectories)
     return data
+
+
+def _named_in_texts(person) -> dict:
+    """Meeting notes and escalations (other than those of the person's own trajectories, which
+    are listed there) that name the person: their full name, in any case."""
+    name = person.full_name
+    escalations = Escalation.objects.filter(
+        Q(subject__icontains=name) | Q(description__icontains=name) | Q(answer__icontains=name)
+    ).exclude(trajectory__participant=person)
+    return {
+        "named_in_meetings": [
+            {
+                "meeting": row.get_kind_display(),
+                "title": row.title,
+                "date": row.scheduled_at,
+                "notes": row.notes,
+            }
+            for row in Meeting.objects.filter(notes__icontains=name)
+        ],
+        "named_in_escalations": [_escalation(row) for row in escalations],
+    }
+
+
+def _escalation(row) -> dict:
+    return {
+        "raised_at": row.raised_at,
+        "subject": row.subject,
+        "description": row.description,
+        "answer": row.answer,
+    }
+
+
+def _audit_log(person, trajectories) -> list[dict]:
+    """Who looked at or downloaded the person's data: the audit events on them and on their
+    trajectories, newest first."""
+    events = AuditEvent.objects.filter(
+        Q(object_type=Person._meta.label, object_id=str(person.pk))
+        | Q(
+            object_type=Trajectory._meta.label,
+            object_id__in=[str(trajectory.pk) for trajectory in trajectories],
+        )
+    ).select_related("user__person")
+    return [
+        {"who": _login(row.user), "what": row.get_action_display(), "when": row.at}
+        for row in events
+    ]
+
+
+def _login(user):
+    if user is None:
+        return None
+    person = getattr(user, "person", None)
+    return person.full_name if person else user.get_username()
 
 
 def _trajectory(trajectory) -> dict:
@@ -108,11 +174,11 @@ def _trajectory(trajectory) -> dict:
             "department": str(trajectory.department),
             "workplace_trainer": _name(trajectory.trainer),
             "coach": _name(trajectory.coach),
-            "agreed_start": _iso(trajectory.agreed_start),
-            "agreed_end": _iso(trajectory.agreed_end),
+            "agreed_start": trajectory.agreed_start,
+            "agreed_end": trajectory.agreed_end,
             "phase": trajectory.get_phase_display(),
-            "closed_on": _iso(trajectory.closed_on),
-            "stopped_on": _iso(trajectory.stopped_on),
+            "closed_on": trajectory.closed_on,
+            "stopped_on": trajectory.stopped_on,
             "stop_reason": trajectory.stop_reason,
         },
         "skills": [
@@ -120,7 +186,7 @@ def _trajectory(trajectory) -> dict:
                 "skill": row.skill.name,
                 "target_level": row.target_level,
                 "level_reached": row.achieved_level or None,
-                "assessed_on": _iso(row.assessed_on),
+                "assessed_on": row.assessed_on,
                 "assessed_by": _name(row.assessed_by),
                 "second_assessor": _name(row.second_assessor),
             }
@@ -132,29 +198,25 @@ def _trajectory(trajectory) -> dict:
                 "assignment": row.assignment.title,
                 "level": row.assignment.level,
                 "status": row.get_status_display(),
-                "introduced_on": _iso(row.introduced_on),
-                "get_started_on": _iso(row.get_started_on),
-                "look_back_done_on": _iso(row.look_back_done_on),
-                "passed_on": _iso(row.passed_on),
-                "stopped_on": _iso(row.stopped_on),
+                "introduced_on": row.introduced_on,
+                "get_started_on": row.get_started_on,
+                "look_back_done_on": row.look_back_done_on,
+                "passed_on": row.passed_on,
+                "stopped_on": row.stopped_on,
             }
             for row in progress
         ],
         "conversations": [
             {
-                "planned_at": row.planned_at.isoformat() if row.planned_at else None,
-                "held_at": row.held_at.isoformat() if row.held_at else None,
+                "planned_at": row.planned_at,
+                "held_at": row.held_at,
                 **{name: getattr(row, name) for name in CONVERSATION_TEXTS},
                 "outcome": row.get_outcome_display(),
                 "coach_present": row.coach_present,
                 "second_assessor": _name(row.second_assessor),
-                "next_planned_at": row.next_planned_at.isoformat() if row.next_planned_at else None,
+                "next_planned_at": row.next_planned_at,
                 "confirmed_with_initials": row.participant_initials,
-                "confirmed_at": (
-                    row.participant_confirmed_at.isoformat()
-                    if row.participant_confirmed_at
-                    else None
-                ),
+                "confirmed_at": row.participant_confirmed_at,
             }
             for row in conversations.select_related("second_assessor")
         ],
@@ -163,26 +225,20 @@ def _trajectory(trajectory) -> dict:
         ),
         "earlier_versions_of_notes": _earlier_versions(FloorNote, trajectory, ["text"]),
         "phase_changes": [
-            {"phase": row.get_phase_display(), "date": _iso(row.changed_on)}
+            {"phase": row.get_phase_display(), "date": row.changed_on}
             for row in PhaseChange.objects.filter(trajectory=trajectory)
         ],
         "escalations": [
-            {
-                "raised_at": row.raised_at.isoformat(),
-                "subject": row.subject,
-                "description": row.description,
-                "answer": row.answer,
-            }
-            for row in Escalation.objects.filter(trajectory=trajectory)
+            _escalation(row) for row in Escalation.objects.filter(trajectory=trajectory)
         ],
         "floor_notes": [
-            {"written_at": row.written_at.isoformat(), "text": row.text}
+            {"written_at": row.written_at, "text": row.text}
             for row in FloorNote.objects.filter(trajectory=trajectory)
         ],
         "pauses": [
             {
-                "from": _iso(row.starts_on),
-                "until": _iso(row.resumed_on or row.resume_on),
+                "from": row.starts_on,
+                "until": row.resumed_on or row.resume_on,
                 "reason": row.reason,
             }
             for row in Pause.objects.filter(trajectory=trajectory)
@@ -203,6 +259,14 @@ LABELS = {
     "phase_changes": _("Phases"),
     "escalations": _("Escalations"),
     "meetings": _("Meetings"),
+    "named_in_meetings": _("Meetings whose notes name them"),
+    "named_in_escalations": _("Other escalations that name them"),
+    "audit_log": _("Who viewed or downloaded these data"),
+    "who": _("who"),
+    "what": _("what"),
+    "when": _("when"),
+    "title": _("title"),
+    "notes": _("notes"),
     "meeting": _("meeting"),
     "date": _("date"),
     "attended": _("attended"),
@@ -268,6 +332,10 @@ LABELS = {
 
 
 def _shown(value):
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, list):  # a certificate's skills and levels
         return "; ".join(" ".join(str(part) for part in item.values()) for item in value)
     return value
@@ -304,7 +372,7 @@ def _earlier_versions(model, trajectory, fields) -> list[dict]:
         if version.id in newest_seen or version.id not in existing:
             earlier.append(
                 {
-                    "changed_at": version.history_date.isoformat(),
+                    "changed_at": version.history_date,
                     **{name: getattr(version, name) for name in fields},
                 }
             )

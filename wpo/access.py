@@ -12,6 +12,12 @@ The rules (DESIGN.md, "Access"):
 - the administrator works in the Django admin.
 A person with several roles sees the union.
 
+Who checks what, once: the views check what the user may do, here (the getters, `role_required`,
+the `may_*` questions, the scoped choices of a form); the services check the state (the phase,
+the pause, what was recorded before) and take the user only to record who acted. So a service
+called with any user still refuses a step the state does not allow, and a view never repeats a
+state rule: it calls the service and shows its refusal.
+
 The rules are written against field paths (`prefix`), not models, so this module depends on
 nothing but the organisation: the apps that hold trajectories and certificates ask it, never the
 other way round.
@@ -88,6 +94,15 @@ def trajectory_q(user, prefix: str = "") -> Q:
     return guidance_q(user, prefix)
 
 
+def outside_trajectories_q(user, prefix: str = "") -> Q:
+    """What `trajectory_q` leaves out: for a rule such as "only while every part is in scope".
+    Not `~trajectory_q(...)`: the project manager's `Q()` negated is `Q()` again, which would
+    put everything outside."""
+    if scope_of(user).is_project_manager:
+        return NOTHING
+    return ~guidance_q(user, prefix)
+
+
 def guidance_q(user, prefix: str = "") -> Q:
     """The trajectories the user may work on: those they guide as trainer, and all of the
     departments they coach (a coach may do everything a trainer does there)."""
@@ -113,6 +128,15 @@ def may_certify(user, trajectory) -> bool:
     certificate; the trainer prints what was issued."""
     scope = scope_of(user)
     return scope.is_project_manager or trajectory.department_id in scope.coach_of
+
+
+def may_organise(user, meeting) -> bool:
+    """Only the coach who organised a meeting changes it and writes it down."""
+    return meeting.organiser_id is not None and meeting.organiser_id == scope_of(user).person_id
+
+
+def may_answer_escalations(user) -> bool:
+    return scope_of(user).is_project_manager
 
 
 def intake_departments_q(user, prefix: str = "") -> Q:

@@ -1,4 +1,8 @@
+from operator import attrgetter
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from wpo.models import AuditEvent, BusinessUnit, Department, Membership, Person
@@ -8,6 +12,34 @@ admin.site.site_title = _("WPO tracker")
 # The admin shows every row, outside the access policy: it is the administrator's alone, not
 # something a staff flag or a model permission opens to a coach.
 admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+
+class ReadOnlyAdmin:
+    """For rows that change only through the app's steps (the services, with their checks and
+    history) or never: the admin shows them and changes nothing, not by a form, a history
+    revert or a delete. `app_page` names the page where the step is taken, as the URL name
+    and the attribute holding its pk; the change form links to it ("View on site")."""
+
+    app_page: tuple[str, str] | None = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        # the history's "revert" saves without asking for the change permission
+        raise PermissionDenied
+
+    def view_on_site(self, obj):
+        if self.app_page is None:
+            return None
+        name, attribute = self.app_page
+        return reverse(name, args=[attrgetter(attribute)(obj)])
 
 
 class DepartmentInline(admin.TabularInline):
@@ -55,7 +87,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The audit log is read, never written, by hand."""
 
     list_display = ["at", "action", "user", "object_type", "object_id"]
@@ -63,12 +95,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "object_id"]
     list_select_related = ["user"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

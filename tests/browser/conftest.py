@@ -45,9 +45,9 @@ def _new_page(browser, live_server, settings, **options):
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", **options)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return context, page
+    # no click, wait or page load waits longer than this, on any page of the context
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from certificates import documents
 from certificates.models import CertificateBatch
 from tests.certificates.conftest import count_queries
 from tests.factories import (
+    CertificateBatchFactory,
     CertificateFactory,
     MeetingAttendanceFactory,
     MeetingFactory,
@@ -110,6 +111,29 @@ def test_a_certificate_outside_the_coachs_departments_is_refused(client, world, 
 
     assert response.status_code == 422
     assert not CertificateBatch.objects.exists()
+
+
+def printed(requested_by, certificates):
+    batch = CertificateBatchFactory(
+        requested_by=requested_by, pdf=b"%PDF", finished_at=timezone.now()
+    )
+    batch.certificates.set(certificates)
+    return batch
+
+
+def test_the_project_manager_opens_the_batch_they_asked_for(client, world, certificates):
+    batch = printed(world.project_manager.user, certificates)
+    client.force_login(world.project_manager.user)
+
+    assert client.get(reverse("certificates:batch", args=[batch.pk])).status_code == 200
+    assert client.get(reverse("certificates:batch_pdf", args=[batch.pk])).status_code == 200
+
+
+def test_a_coach_does_not_open_another_coachs_batch_of_other_departments(client, world):
+    batch = printed(world.other_coach.user, [CertificateFactory(trajectory=world.other_trajectory)])
+    client.force_login(world.coach.user)
+
+    assert client.get(reverse("certificates:batch", args=[batch.pk])).status_code == 404
 
 
 @pytest.mark.usefixtures("weasyprint")

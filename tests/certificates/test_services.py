@@ -234,6 +234,10 @@ def test_every_version_is_kept_with_who_changed_it(closing, world):
     ]
 
 
-def test_a_trainer_cannot_issue_even_without_the_page(closing):
-    with pytest.raises(StepRefused, match="coach van deze afdeling"):
+def test_the_service_checks_the_phase_whoever_calls_it(closing):
+    # who may issue is the page's question (tests/certificates/test_views.py: 403)
+    closing.phase = Phase.ASSESSMENT
+    closing.save()
+
+    with pytest.raises(StepRefused, match="in de afsluiting"):
         issue(closing, by=closing.trainer.user)

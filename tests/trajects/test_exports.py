@@ -15,6 +15,7 @@ from trajects.models import Phase
 from trajects.reports.exports import Table, table_response
 from wpo.models import AuditAction, AuditEvent
 
+SEP_25 = datetime.date(2026, 9, 25)
 TABLE = Table(
     title="Per afdeling",
     columns=["Afdeling", "Lopend", "Gemiddeld"],
@@ -73,10 +74,33 @@ def test_an_xlsx_has_a_sheet_per_table_with_excels_title_rules():
     names = workbook(table_response(tables, "xlsx", "x")).sheetnames
 
     assert names == [
-        "Opdrachten gehaald per skill ni",
-        "Opdrachten gehaald per skil (2)",
+        "Opdrachten gehaald per skill",
+        "Opdrachten gehaald per (2)",
         "Per afdeling",
     ]
+
+
+def test_a_sheet_name_of_one_long_word_is_cut_at_excels_limit():
+    table = Table(title="Arbeidsongeschiktheidsverzekeringen", columns=["a"], rows=[])
+
+    assert workbook(table_response([table], "xlsx", "x")).sheetnames == [
+        "Arbeidsongeschiktheidsverzekeri"
+    ]
+
+
+DATED = Table(title="Gesprekken", columns=["Naam", "Laatste gesprek"], rows=[["An", SEP_25]])
+
+
+def test_an_xlsx_stores_dates_as_dates():
+    cell = workbook(table_response([DATED], "xlsx", "x"))["Gesprekken"]["B2"]
+
+    assert cell.is_date
+    assert cell.number_format == "dd-mm-yyyy"
+    assert cell.value.date() == SEP_25
+
+
+def test_a_csv_writes_dates_as_dutch_excel_reads_them():
+    assert csv_rows(table_response(DATED, "csv", "x"))[1] == ["An", "25-09-2026"]
 
 
 def test_one_csv_holds_one_table():
@@ -120,7 +144,9 @@ def test_a_csv_holds_the_table_asked_for(client, world):
     assert rows[0][:3] == ["Bedrijfsonderdeel", "Afdeling", "Start"]
     assert {world.department.name, world.other_department.name} <= {row[1] for row in rows[1:-1]}
     assert rows[-1][0] == "Totaal"
-    assert "wpo-cijfers-now-" in response["Content-Disposition"]
+    year = timezone.localdate().year
+    filename = f"wpo-cijfers-nu-per-bedrijfsonderdeel-en-afdeling-{year}.csv"
+    assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
 
 
 @pytest.mark.parametrize("query", [{"format": "pdf"}, {"format": "csv", "table": "geen"}])

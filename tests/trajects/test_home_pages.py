@@ -80,18 +80,23 @@ def test_trainer_home_shows_current_assignment_and_next_conversation(client, wor
     assert "Volgend gesprek" in page
 
 
-def test_trainer_home_flags_an_overdue_look_back(client, world):
+@pytest.mark.parametrize(("days_late", "due"), [(-1, False), (0, True), (1, True)])
+def test_trainer_home_flags_a_look_back_from_its_day_in_the_badge_and_the_to_do(
+    client, world, days_late, due
+):
     chosen = TrajectorySkillFactory(trajectory=world.trajectory)
     AssignmentProgressFactory(
         trajectory_skill=chosen,
         status=ProgressStatus.WORKING,
-        look_back_due_on=timezone.localdate() - datetime.timedelta(days=1),
+        get_started_on=timezone.localdate() - datetime.timedelta(days=days_late + 7),
+        look_back_due_on=timezone.localdate() - datetime.timedelta(days=days_late),
     )
     client.force_login(world.trainer.user)
 
     page = client.get(reverse("trajects:trainer_home")).content.decode()
 
-    assert "terugkijkopdracht" in page.lower()
+    assert ("terugkijkopdracht te doen" in page) is due
+    assert ("terugkijken op de aan-de-slag-opdracht" in page) is due
 
 
 def test_coach_home_counts_participants_per_phase_in_coached_departments_only(client, world):
@@ -175,3 +180,20 @@ def test_catalogue_page_runs_a_fixed_number_of_queries(client, world):
     client.force_login(world.trainer.user)
 
     assert queries_for(client, reverse("assignments:catalogue")) <= 8
+
+
+@pytest.mark.parametrize(("minutes_ago", "to_record"), [(-30, False), (30, True)])
+def test_a_conversation_is_to_record_on_the_participant_page_when_it_is_on_the_to_do(
+    client, world, minutes_ago, to_record
+):
+    GuidanceConversationFactory(
+        trajectory=world.trajectory,
+        planned_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+    client.force_login(world.trainer.user)
+
+    home = client.get(reverse("trajects:trainer_home")).content.decode()
+    detail = client.get(reverse("trajects:trajectory", args=[world.trajectory.pk]))
+
+    assert ("Gesprek van" in home) is to_record
+    assert ("nog vastleggen" in detail.content.decode()) is to_record

@@ -18,7 +18,7 @@ from tests.factories import (
     TrajectorySkillFactory,
 )
 from trajects import norms
-from trajects.models import Interest, Phase, ProgressStatus, Trajectory
+from trajects.models import AssignmentProgress, Interest, Phase, ProgressStatus, Trajectory
 from trajects.norms import Severity, duration
 from trajects.reports.dashboards import department_figures
 from wpo.models import Department, Person
@@ -50,12 +50,36 @@ def progress(on=None, **fields):
     return AssignmentProgressFactory(trajectory_skill=chosen, **fields)
 
 
+PROGRESS_DEADLINES = {
+    "assignment": AssignmentProgress.running_deadline,
+    "look_back": AssignmentProgress.look_back_deadline,
+    "follow_up": AssignmentProgress.follow_up_deadline,
+}
+TRAJECTORY_DEADLINES = {
+    "past_end": Trajectory.end_deadline,
+    "too_long": Trajectory.year_deadline,
+    "conversation": Trajectory.conversation_deadline,
+}
+
+
+def days_late_in_python(rule: str, trajectory) -> int | None:
+    """The rule's deadline as the models define it (what the trainer's list, the reminders
+    and the pages read), in days late on TODAY; of the latest assignment, as in SQL."""
+    if rule in TRAJECTORY_DEADLINES:
+        return TRAJECTORY_DEADLINES[rule](trajectory, TODAY).days_late
+    late = [PROGRESS_DEADLINES[rule](row, TODAY).days_late for row in trajectory.current_progress]
+    return max((days for days in late if days is not None), default=None)
+
+
 def severity_of(rule: str, trajectory) -> Severity | None:
-    """The severity the coach reads, after checking the database filters on the same one."""
-    annotated = Trajectory.objects.with_signals(TODAY).filter(pk=trajectory.pk)
+    """The severity the coach reads, after checking the database filters on the same one and
+    counts the same days late as the model's definition of the rule."""
+    annotated = Trajectory.objects.with_detail().with_signals(TODAY).filter(pk=trajectory.pk)
     row = annotated.get()
     severity = next((signal.severity for signal in row.signals if signal.rule == rule), None)
     assert annotated.filter(**{f"norm_{rule}_level": severity or Severity.GREEN}).exists()
+    if rule != "short":  # a property of the agreed period, not a deadline
+        assert getattr(row, f"norm_{rule}") == days_late_in_python(rule, row)
     return severity
 
 

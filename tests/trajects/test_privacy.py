@@ -18,6 +18,7 @@ from tests.factories import (
     FloorNoteFactory,
     GuidanceConversationFactory,
     InterestFactory,
+    MeetingFactory,
     PhaseChangeFactory,
     TrajectoryFactory,
 )
@@ -26,6 +27,8 @@ from trajects.models import Escalation, FloorNote, GuidanceConversation, Traject
 from wpo.models import AuditAction, AuditEvent, Person
 
 YEARS_AGO_3 = timezone.localdate() - datetime.timedelta(days=3 * 366)
+# 11:00 in Amsterdam (summer time)
+SEPTEMBER_25_AT_9_UTC = datetime.datetime(2026, 9, 25, 9, 0, tzinfo=datetime.UTC)
 
 
 def ended(world, on, **fields):
@@ -66,7 +69,7 @@ def test_the_export_holds_what_was_written_and_its_earlier_versions(world):
 
     data = privacy.export(world.trajectory.participant)
 
-    text = json.dumps(data, ensure_ascii=False)
+    text = json.dumps(data, ensure_ascii=False, cls=privacy.JSONEncoder)
     assert "Tweede versie." in text
     assert "Eerste versie." in text
     assert data["certificates"][0]["verification_code"]
@@ -79,7 +82,8 @@ def test_the_coach_downloads_the_export_and_the_audit_log_says_so(client, world)
 
     response = client.get(reverse("trajects:personal_data", args=[person.pk]), {"format": "json"})
 
-    assert response["Content-Disposition"].startswith("attachment;")
+    disposition = f'attachment; filename="persoonsgegevens-{person.pk}.json"'
+    assert response["Content-Disposition"] == disposition
     assert json.loads(response.content)["person"]["first_name"] == person.first_name
     event = AuditEvent.objects.get(action=AuditAction.DOWNLOAD)
     assert (event.user, event.object_id) == (world.coach.user, str(person.pk))
@@ -96,6 +100,89 @@ def test_the_readable_page_labels_everything_in_dutch(client, world):
     assert "Een notitie." in page
     assert "Werkvloernotities" in page
     assert "Voornaam" in page
+
+
+def personal_data(client, user, person, **query):
+    client.force_login(user)
+    return client.get(reverse("trajects:personal_data", args=[person.pk]), query)
+
+
+def test_the_page_shows_dates_and_times_in_dutch_local_time(client, world):
+    FloorNoteFactory(trajectory=world.trajectory, written_at=SEPTEMBER_25_AT_9_UTC)
+
+    page = personal_data(client, world.coach.user, world.trajectory.participant).content.decode()
+
+    assert "25 september 2026 11:00" in page
+    assert "2026-09-25" not in page
+
+
+def test_the_file_keeps_times_in_iso_with_their_offset(client, world):
+    FloorNoteFactory(trajectory=world.trajectory, written_at=SEPTEMBER_25_AT_9_UTC)
+
+    response = personal_data(client, world.coach.user, world.trajectory.participant, format="json")
+
+    notes = json.loads(response.content)["trajectories"][0]["floor_notes"]
+    assert notes[0]["written_at"] == "2026-09-25T11:00:00+02:00"
+
+
+def test_the_export_lists_meetings_whose_notes_name_the_participant(world):
+    person = world.trajectory.participant
+    named = MeetingFactory(
+        held_on=timezone.localdate(), notes=f"{person.full_name.upper()} vertelde over haar werk."
+    )
+    MeetingFactory(held_on=timezone.localdate(), notes="Niemand genoemd.")
+
+    data = privacy.export(person)
+
+    assert [row["notes"] for row in data["named_in_meetings"]] == [named.notes]
+
+
+def test_the_export_lists_escalations_elsewhere_that_name_the_participant(world):
+    person = world.trajectory.participant
+    elsewhere = EscalationFactory(
+        department=world.department,
+        raised_by=world.coach,
+        subject="Rooster",
+        answer=f"Ik spreek {person.full_name} morgen.",
+        answered_at=timezone.now(),
+    )
+    EscalationFactory(  # listed with the trajectory already
+        trajectory=world.trajectory,
+        department=world.department,
+        raised_by=world.coach,
+        description=f"{person.full_name} komt niet.",
+    )
+
+    data = privacy.export(person)
+
+    assert [row["answer"] for row in data["named_in_escalations"]] == [elsewhere.answer]
+
+
+def test_the_export_lists_who_viewed_or_downloaded_the_data(client, world):
+    person = world.trajectory.participant
+    personal_data(client, world.coach.user, person)
+    personal_data(client, world.project_manager.user, person, format="json")
+    personal_data(client, world.coach.user, world.other_trajectory.participant)  # someone else
+
+    data = privacy.export(person)
+
+    assert [(row["who"], row["what"]) for row in data["audit_log"]] == [
+        (world.project_manager.full_name, "gedownload"),
+        (world.coach.full_name, "geëxporteerd"),
+    ]
+
+
+def test_the_page_shows_the_mentions_and_who_viewed(client, world):
+    person = world.trajectory.participant
+    MeetingFactory(held_on=timezone.localdate(), notes=f"{person.full_name} was er.")
+    personal_data(client, world.project_manager.user, person, format="json")
+
+    page = personal_data(client, world.coach.user, person).content.decode()
+
+    assert f"{person.full_name} was er." in page
+    assert "Bijeenkomsten waarvan de notities de deelnemer noemen" in page
+    assert "Wie deze gegevens heeft ingezien of gedownload" in page
+    assert world.project_manager.full_name in page
 
 
 def test_only_a_participant_long_gone_is_due_for_anonymising(world):
@@ -176,18 +263,25 @@ def test_the_retention_period_is_a_setting(world, settings, years):
     assert (trajectory.participant in privacy.due_for_anonymising()) == (years < 3)
 
 
-def test_the_export_as_pdf_holds_the_participant_and_what_was_written(client, world, weasyprint):
-    FloorNoteFactory(trajectory=world.trajectory, text="Vroeg zelf om uitleg.")
-    client.force_login(world.coach.user)
+def test_the_export_as_pdf_holds_what_the_page_holds(client, world, weasyprint):
     person = world.trajectory.participant
+    FloorNoteFactory(
+        trajectory=world.trajectory, text="Vroeg zelf om uitleg.", written_at=SEPTEMBER_25_AT_9_UTC
+    )
+    MeetingFactory(held_on=timezone.localdate(), notes=f"{person.full_name} was er.")
+    personal_data(client, world.project_manager.user, person)
 
-    response = client.get(reverse("trajects:personal_data", args=[person.pk]), {"format": "pdf"})
+    response = personal_data(client, world.coach.user, person, format="pdf")
 
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
     assert person.full_name in text
     assert "Vroeg zelf om uitleg." in text
     assert "Werkvloernotities" in text
+    assert "25 september 2026 11:00" in text
+    assert f"{person.full_name} was er." in text
+    assert world.project_manager.full_name in text
 
 
 def test_anonymising_reaches_escalations_revocations_and_deleted_rows(world):

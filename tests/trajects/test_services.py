@@ -209,12 +209,23 @@ def test_a_registration_starts_one_trajectory_only(world):
 
 
 @pytest.mark.parametrize(
-    ("months", "unusual"), [(2, True), (3, False), (6, False), (12, False), (13, True)]
+    ("days", "unusual"), [(90, True), (91, False), (182, False), (365, False), (366, True)]
 )
-def test_a_period_outside_3_to_12_months_is_unusual(months, unusual):
+def test_a_period_outside_the_trajectory_norms_is_unusual(days, unusual):
     start = datetime.date(2026, 1, 31)
 
-    assert bool(services.unusual_period(start, services.add_months(start, months))) == unusual
+    assert bool(services.unusual_period(start, start + datetime.timedelta(days=days))) == unusual
+
+
+def test_the_form_warns_exactly_when_the_coach_gets_the_short_period_signal(db):
+    start = datetime.date(2026, 1, 31)
+    three_months = services.add_months(start, 3)  # 30 April: 89 days
+    trajectory = TrajectoryFactory(agreed_start=start, agreed_end=three_months)
+
+    signalled = Trajectory.objects.with_signals(today=start).get(pk=trajectory.pk).norm_short > 0
+
+    assert signalled
+    assert services.unusual_period(start, three_months)
 
 
 @pytest.mark.parametrize(
@@ -721,7 +732,7 @@ def test_a_pause_stops_a_look_back_from_falling_due(world, chosen):
 
     trajectory = Trajectory.objects.with_overview().get(pk=world.trajectory.pk)
 
-    assert not trajectory.current_progress[0].look_back_overdue
+    assert not trajectory.current_progress[0].look_back_deadline().is_late
 
 
 def test_resuming_needs_a_pause(world):
@@ -771,24 +782,25 @@ def test_a_conversation_before_the_trajectory_started_is_refused(world):
     assert "voor de start" in message or "vóór de start" in message
 
 
-def test_the_same_conversation_saved_twice_is_stored_once(world, chosen):
+def test_two_conversations_with_the_same_words_are_both_stored(world, chosen):
+    # a double post of one form is stored once by its token (tests/wpo/test_idempotency.py)
     progress = practising(chosen)
     held_at = moment(0, hour=0)
 
     first = hold(world.trajectory, progress, Outcome.CONTINUE, held_at=held_at)
     again = hold(world.trajectory, progress, Outcome.CONTINUE, held_at=held_at)
 
-    assert first == again
-    assert GuidanceConversation.objects.count() == 1
+    assert first != again
+    assert GuidanceConversation.objects.count() == 2
 
 
-def test_the_same_note_saved_twice_is_stored_once(world):
+def test_the_same_note_written_again_on_purpose_is_stored_again(world):
     by = world.trainer.user
 
     services.add_note(world.trajectory, text="Goed gedaan.", by=by)
     services.add_note(world.trajectory, text="Goed gedaan.", by=by)
 
-    assert world.trajectory.notes.count() == 1
+    assert world.trajectory.notes.count() == 2
 
 
 def test_the_same_person_is_not_registered_twice_without_a_number(world):
@@ -887,3 +899,14 @@ def test_a_held_conversation_is_not_called_off(world, chosen):
     held = hold(world.trajectory, practising(chosen), Outcome.CONTINUE)
 
     assert "al vastgelegd" in refusal(services.cancel_conversation, held)
+
+
+@pytest.mark.parametrize("who", ["trainer", "other_trainer", "project_manager"])
+def test_a_step_is_refused_by_the_state_whoever_takes_it(world, who):
+    """Who may take a step is the page's question (tests/wpo/test_access_matrix.py answers
+    403/404); the service refuses by the state alone, for anyone."""
+    by = getattr(world, who).user
+
+    message = refusal(services.close_trajectory, world.trajectory, on=TODAY(), by=by)
+
+    assert "Dit kan alleen in de fase Afsluiting" in message

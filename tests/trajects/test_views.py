@@ -16,6 +16,7 @@ from tests.factories import (
     FloorNoteFactory,
     GuidanceConversationFactory,
     InterestFactory,
+    PauseFactory,
     SkillFactory,
     TrajectorySkillFactory,
 )
@@ -526,3 +527,42 @@ def test_the_history_page_runs_a_fixed_number_of_queries(trainer, world, progres
         )
 
     assert queries() == few
+
+
+# The steps the page offers: those the trajectory's phase allows (the model says, not the page)
+
+STEP_LINKS = {
+    "choose skills": ("choose_skills",),
+    "to assessment": ("trajectory_step", "assessment"),
+    "to closing": ("trajectory_step", "closing"),
+    "close": ("trajectory_step", "close"),
+}
+
+
+@pytest.mark.parametrize(
+    ("phase", "offered"),
+    [
+        (1, {"choose skills"}),
+        (2, {"choose skills", "to assessment"}),
+        (3, {"to closing"}),
+        (4, {"close"}),
+    ],
+)
+def test_the_participant_page_offers_the_steps_of_its_phase(trainer, world, phase, offered):
+    Trajectory.objects.filter(pk=world.trajectory.pk).update(phase=phase)
+    pk = world.trajectory.pk
+
+    page = trainer.get(url("trajectory", pk)).content.decode()
+
+    shown = {step for step, (name, *args) in STEP_LINKS.items() if url(name, pk, *args) in page}
+    assert shown == offered
+
+
+def test_a_paused_trajectory_offers_no_phase_step(trainer, world):
+    Trajectory.objects.filter(pk=world.trajectory.pk).update(phase=2)
+    PauseFactory(trajectory=world.trajectory)
+
+    page = trainer.get(url("trajectory", world.trajectory.pk)).content.decode()
+
+    assert url("trajectory_step", world.trajectory.pk, "assessment") not in page
+    assert url("trajectory_step", world.trajectory.pk, "resume") in page

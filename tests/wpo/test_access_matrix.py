@@ -52,10 +52,13 @@ def progress(w):
 
 
 def printed_batch(w):
-    """A coach's batch of certificates, ready to download: only they see it."""
-    return CertificateBatchFactory(
+    """A coach's batch of certificates of their department, ready to download: only they
+    see it."""
+    batch = CertificateBatchFactory(
         requested_by=w.coach.user, pdf=b"%PDF", finished_at=timezone.now()
     )
+    batch.certificates.add(CertificateFactory(trajectory=w.trajectory))
+    return batch
 
 
 def held_conversation(w):

@@ -1,10 +1,12 @@
-"""The administrator manages everything in the Django admin: every model's list, search, add
-form and change form work."""
+"""The administrator manages the organisation in the Django admin: every model's list, search,
+add form and change form work. What the method's steps write (phases, progress, conversations,
+certificate snapshots) the admin only shows, with a link to the page where the step is taken."""
 
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from certificates.models import Certificate
 from tests.factories import (
     AssignmentProgressFactory,
     CertificateFactory,
@@ -13,9 +15,32 @@ from tests.factories import (
     GuidanceConversationFactory,
     InterestFactory,
     MeetingAttendanceFactory,
+    MeetingFactory,
     PauseFactory,
     PhaseChangeFactory,
 )
+from trajects.models import (
+    AssignmentProgress,
+    FloorNote,
+    GuidanceConversation,
+    Pause,
+    PhaseChange,
+    Trajectory,
+    TrajectorySkill,
+)
+from wpo.models import AuditEvent
+
+READ_ONLY = [
+    Trajectory,
+    TrajectorySkill,
+    AssignmentProgress,
+    GuidanceConversation,
+    FloorNote,
+    Pause,
+    PhaseChange,
+    Certificate,
+    AuditEvent,
+]
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
@@ -61,20 +86,90 @@ def test_admin_change_form_opens_for_an_existing_row(client, filled, model):
 
 def test_a_constraint_broken_in_the_admin_is_a_form_error_not_a_crash(client, filled):
     client.force_login(filled.admin)
-    trajectory = filled.trajectory
+    meeting = MeetingFactory(organiser=filled.coach)
     data = {
+        "kind": "one_to_one",
+        "scheduled_at_0": "2026-06-01",
+        "scheduled_at_1": "10:00",
+        "organiser": meeting.organiser_id,
+        "attendances-TOTAL_FORMS": 0,
+        "attendances-INITIAL_FORMS": 0,
+    }
+
+    response = client.post(admin_url(type(meeting), "change", meeting.pk), data)
+
+    assert response.status_code == 200
+    assert "Een 1-op-1 gesprek is met één werkplekopleider" in response.content.decode()
+
+
+@pytest.mark.parametrize("model", READ_ONLY, ids=lambda m: m._meta.label)
+def test_what_the_steps_write_cannot_be_added_in_the_admin(client, filled, model):
+    client.force_login(filled.admin)
+
+    assert client.get(admin_url(model, "add")).status_code == 403
+    assert client.post(admin_url(model, "add"), {}).status_code == 403
+
+
+def trajectory_form(trajectory, **changes):
+    return {
         "participant": trajectory.participant_id,
         "department": trajectory.department_id,
         "trainer": trajectory.trainer_id,
         "coach": trajectory.coach_id,
-        "agreed_start": "2026-06-01",
-        "agreed_end": "2026-05-01",
-        "phase": 2,
+        "agreed_start": trajectory.agreed_start.isoformat(),
+        "agreed_end": trajectory.agreed_end.isoformat(),
+        "phase": trajectory.phase,
         "skills-TOTAL_FORMS": 0,
         "skills-INITIAL_FORMS": 0,
+        **changes,
     }
 
-    response = client.post(admin_url(type(trajectory), "change", trajectory.pk), data)
 
-    assert response.status_code == 200
-    assert "Het afgesproken einde moet na de afgesproken start liggen" in response.content.decode()
+def test_a_trajectorys_admin_page_has_no_save_button_and_links_to_its_page(client, filled):
+    client.force_login(filled.admin)
+    trajectory = filled.trajectory
+
+    page = client.get(admin_url(Trajectory, "change", trajectory.pk)).content.decode()
+
+    assert 'name="_save"' not in page
+    assert f'href="{reverse("trajects:trajectory", args=[trajectory.pk])}"' in page
+
+
+def test_a_trajectory_posted_in_the_admin_stays_as_it_was(client, filled):
+    client.force_login(filled.admin)
+    trajectory = filled.trajectory
+    before = trajectory.phase
+
+    response = client.post(
+        admin_url(Trajectory, "change", trajectory.pk), trajectory_form(trajectory, phase=4)
+    )
+
+    assert response.status_code == 403
+    trajectory.refresh_from_db()
+    assert trajectory.phase == before
+
+
+def test_a_trajectory_cannot_be_reverted_from_its_history_in_the_admin(client, filled):
+    client.force_login(filled.admin)
+    trajectory = filled.trajectory
+    version = trajectory.history.earliest()
+    Trajectory.objects.filter(pk=trajectory.pk).update(phase=3)
+
+    response = client.post(
+        admin_url(Trajectory, "simple_history", trajectory.pk, version.history_id),
+        trajectory_form(trajectory, phase=version.phase),
+    )
+
+    assert response.status_code == 403
+    trajectory.refresh_from_db()
+    assert trajectory.phase == 3
+
+
+def test_a_certificates_admin_page_links_to_the_trajectorys_certificates(client, filled):
+    client.force_login(filled.admin)
+    certificate = Certificate.objects.get()
+
+    page = client.get(admin_url(Certificate, "change", certificate.pk)).content.decode()
+
+    assert 'name="_save"' not in page
+    assert reverse("certificates:trajectory", args=[certificate.trajectory_id]) in page

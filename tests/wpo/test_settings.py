@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
 from wpo.env import env_bool, env_int
 
@@ -86,3 +87,17 @@ def test_a_negative_number_of_proxies_stops_the_start(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="WPO_TRUSTED_PROXIES"):
         env_int("WPO_TRUSTED_PROXIES", 1, minimum=0)
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_an_sqlite_file_in_wal_mode_as_production_does():
+    """Not Django's in-memory test database: the threads of the browser tests' live server share
+    one cache in it, where a lock fails at once instead of waiting, and two of its requests once
+    hung for 25 minutes. On a file each thread has a connection that waits (busy timeout)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("on PostgreSQL every thread has its own connection")
+    pragmas = ("journal_mode", "busy_timeout")
+    with connection.cursor() as cursor:
+        settings = [cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in pragmas]
+
+    assert settings == ["wal", 20_000]

@@ -7,6 +7,7 @@ download, the same numbers the page shows.
 The view records the download in the audit log (`wpo.audit.record`)."""
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Sequence
@@ -27,6 +28,9 @@ CONTENT_TYPES = {
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_LIMIT = 31  # Excel's limit
+# what Excel in Dutch shows and reads as a date
+XLSX_DATE_FORMAT = "dd-mm-yyyy"
+CSV_DATE_FORMAT = "%d-%m-%Y"
 WIDEST_COLUMN = 50
 
 
@@ -39,7 +43,7 @@ class Cell:
 
 @dataclass
 class Table:
-    """Rows of cells: text, whole or decimal numbers, or None for "nothing to count"."""
+    """Rows of cells: text, whole or decimal numbers, dates, or None for "nothing to count"."""
 
     title: str
     columns: list[str]
@@ -112,6 +116,8 @@ def _csv_cell(value):
         return ""
     if isinstance(value, float):
         return str(value).replace(".", ",")
+    if isinstance(value, datetime.date):
+        return value.strftime(CSV_DATE_FORMAT)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value  # shown as typed, never run
     return value
@@ -144,6 +150,8 @@ def _append(sheet, values, font=None):
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = "s"  # text stays text: openpyxl would store "=..." as a formula
+        elif isinstance(cell.value, datetime.date):
+            cell.number_format = XLSX_DATE_FORMAT
         if font:
             cell.font = font
 
@@ -151,11 +159,20 @@ def _append(sheet, values, font=None):
 def _sheet_title(title: str, taken: set) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, and unique in the workbook."""
     words = re.sub(r"[\[\]:*?/\\]", " ", title).split()
-    base = " ".join(words)[:SHEET_TITLE_LIMIT].strip() or "Blad"
+    base = _cut_at_word(" ".join(words), SHEET_TITLE_LIMIT) or "Blad"
     candidate, number = base, 1
     while candidate.lower() in taken:
         number += 1
         suffix = f" ({number})"
-        candidate = base[: SHEET_TITLE_LIMIT - len(suffix)] + suffix
+        candidate = _cut_at_word(base, SHEET_TITLE_LIMIT - len(suffix)) + suffix
     taken.add(candidate.lower())
     return candidate
+
+
+def _cut_at_word(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut after a whole word; a first word longer than
+    that is cut where the limit falls."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]  # a space right after the limit still ends a word
+    return head.rsplit(" ", 1)[0].rstrip(" ,") if " " in head else text[:limit]

@@ -48,6 +48,9 @@ def plan_conversation(
     if planned_at <= timezone.now():
         refuse(_("Plan the conversation at a moment still to come."), "planned_at")
     progress = _check_own_progress(trajectory, progress)
+    # One conversation per moment: a next date given while recording a conversation names one
+    # that may have been planned on its own form before. Not a guard against a double post
+    # (the form's token is): the two saves come from two forms, which no token ties together.
     existing = trajectory.conversations.planned().filter(planned_at=planned_at).first()
     if existing:
         return existing
@@ -176,15 +179,6 @@ def hold_conversation(
     out what it decided for the assignment. A next date plans the next conversation."""
     trajectory = locked(trajectory)
     check_open(trajectory)
-    twin = trajectory.conversations.filter(
-        held_at=held_at,
-        progress=progress,
-        outcome=outcome,
-        participant_account=participant_account,
-        trainer_observations=trainer_observations,
-    ).first()
-    if twin:  # the same save again (a second tap, a retried post): it is already recorded
-        return twin
     if held_at > timezone.now():
         refuse(_("A conversation that took place cannot be dated in the future."), "held_at")
     if timezone.localdate(held_at) < trajectory.agreed_start:
@@ -317,10 +311,6 @@ def add_note(
     check_open(trajectory)
     if not text.strip():
         refuse(_("Write the note first."), "text")
-    just_now = timezone.now() - datetime.timedelta(minutes=2)
-    twin = trajectory.notes.filter(text=text.strip(), author=by, written_at__gte=just_now)
-    if twin.exists():  # the same note saved twice in a row
-        return twin.first()
     progress = _check_own_progress(trajectory, progress)
     note = FloorNote(trajectory=trajectory, progress=progress, text=text.strip(), author=by)
     return save(note, by=by)

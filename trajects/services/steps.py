@@ -7,11 +7,13 @@ of the method says no.
 import datetime
 from calendar import monthrange
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trajects.models import (
+    STEP_PHASES,
     AssignmentProgress,
     CallOff,
     GuidanceConversation,
@@ -27,7 +29,6 @@ from wpo.models import Person, Role
 from wpo.services import check_version, not_in_future, refuse, save
 
 LOOK_BACK_DAYS = (7, 14)  # "after 1-2 weeks"
-USUAL_MONTHS = (3, 12)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -38,11 +39,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def unusual_period(start: datetime.date, end: datetime.date) -> str:
-    """A warning when the agreed period is outside the usual 3 months to 1 year, else ''."""
-    shortest, longest = USUAL_MONTHS
-    if end < add_months(start, shortest):
+    """A warning when the agreed period is outside the usual 3 months to 1 year, else ''; the
+    same day counts as the coach's "unusually short" signal and the year norm."""
+    days = (end - start).days
+    if days < settings.WPO_NORM_TRAJECTORY_MIN_DAYS:
         return _("This period is shorter than 3 months; a trajectory usually takes 3 to 12.")
-    if end > add_months(start, longest):
+    if days > settings.WPO_NORM_TRAJECTORY_MAX_DAYS:
         return _("This period is longer than a year; a trajectory usually takes 3 to 12 months.")
     return ""
 
@@ -89,9 +91,10 @@ def _check_running(trajectory: Trajectory):
         refuse(_("This trajectory is paused. Resume it first."))
 
 
-def _check_phase(trajectory: Trajectory, *phases: Phase):
-    if trajectory.phase not in phases:
-        names = ", ".join(str(Phase(phase).label) for phase in phases)
+def _check_phase(trajectory: Trajectory, step: str):
+    """The step belongs to another phase (`STEP_PHASES`, which the pages read too)."""
+    if not trajectory.phase_allows(step):
+        names = ", ".join(str(Phase(phase).label) for phase in STEP_PHASES[step])
         refuse(
             _("This can be done in the phase %(phases)s; the trajectory is in %(current)s.")
             % {"phases": names, "current": trajectory.get_phase_display()}
@@ -139,7 +142,8 @@ def register_interest(
 ) -> Interest:
     """An employee who, with their supervisor, wants to take part. An employee number that is
     already known means that person; without one, a new person is recorded, unless someone of
-    the same name in the department is already waiting or taking part (a second tap on Save)."""
+    the same name in the department is already waiting or taking part: registered before, or
+    by a colleague on their own form, which the form's token does not cover."""
     registered_on = registered_on or timezone.localdate()
     not_in_future(registered_on, "registered_on")
     if employee_number:
@@ -191,7 +195,7 @@ def start_trajectory(
     by=None,
 ) -> Trajectory:
     interest = Interest.objects.select_for_update().get(pk=interest.pk)
-    if interest.withdrawn_on or Trajectory.objects.filter(interest=interest).exists():
+    if interest.is_dealt_with:
         refuse(_("This registration has already been dealt with."))
     if agreed_end <= agreed_start:
         refuse(_("The agreed end must be after the agreed start."), "agreed_end")
@@ -222,7 +226,7 @@ def choose_skills(trajectory: Trajectory, targets: dict, *, by=None) -> list[Tra
     at. Skills left out are removed, unless work on them has begun."""
     trajectory = locked(trajectory)
     check_open(trajectory)
-    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    _check_phase(trajectory, "choose_skills")
     if not targets:
         refuse(_("Choose at least one skill."))
     chosen = {row.skill_id: row for row in trajectory.skills.select_related("skill")}
@@ -255,7 +259,7 @@ def introduce_assignment(
     the learning/work period."""
     trajectory = locked(trajectory_skill.trajectory)
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.START, Phase.LEARNING)
+    _check_phase(trajectory, "introduce")
     _check_step_date(trajectory, on, "introduced_on")
     if assignment.skill_id != trajectory_skill.skill_id:
         refuse(_("This assignment belongs to another skill."), "assignment")
@@ -347,7 +351,7 @@ def record_look_back(
 
 def check_start_assessment(trajectory: Trajectory):
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.LEARNING)
+    _check_phase(trajectory, "start_assessment")
     progress = AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
     waiting = progress.filter(status=ProgressStatus.INDEPENDENT_WEEK).select_related("assignment")
     if waiting:
@@ -406,7 +410,7 @@ def assess_skill(
     assessment someone else saved since the page was opened."""
     trajectory = locked(trajectory_skill.trajectory)
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.ASSESSMENT)
+    _check_phase(trajectory, "assess")
     not_in_future(assessed_on, "assessed_on")
     trajectory_skill = TrajectorySkill.objects.select_related(
         "skill", "assessed_by", "second_assessor"
@@ -442,7 +446,7 @@ def assess_skill(
 
 def check_start_closing(trajectory: Trajectory):
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.ASSESSMENT)
+    _check_phase(trajectory, "start_closing")
     skills = list(trajectory.skills.select_related("skill"))
     passed = set(
         AssignmentProgress.objects.filter(
@@ -467,7 +471,7 @@ def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Traj
 
 def check_close_trajectory(trajectory: Trajectory):
     _check_running(trajectory)
-    _check_phase(trajectory, Phase.CLOSING)
+    _check_phase(trajectory, "close")
 
 
 @transaction.atomic

@@ -108,4 +108,4 @@ def _participant_table(trajectories) -> exports.Table:
 
 
 def _local_date(moment):
-    return timezone.localdate(moment).strftime("%d-%m-%Y") if moment else None
+    return timezone.localdate(moment) if moment else None

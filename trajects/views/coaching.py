@@ -102,7 +102,7 @@ def meeting_detail(request, pk):
     attendances = meeting.attendances.select_related("person").order_by(
         "person__last_name", "person__first_name"
     )
-    is_organiser = meeting.organiser_id == person_id
+    is_organiser = access.may_organise(request.user, meeting)
     if not is_organiser and not any(a.person_id == person_id for a in attendances):
         # a coach of one of its departments: only the invitees of their own departments
         attendances = attendances.filter(access.person_q(request.user, "person__")).distinct()
@@ -119,7 +119,7 @@ def meeting_detail(request, pk):
 def _organised_meeting(request, pk):
     """A meeting the user organised: 404 when they may not see it, 403 when they only may."""
     meeting = access.get_visible_or_404(Meeting.objects.all(), request.user, pk=pk)
-    if meeting.organiser_id != access.scope_of(request.user).person_id:
+    if not access.may_organise(request.user, meeting):
         raise PermissionDenied
     return meeting
 
@@ -234,7 +234,7 @@ def _escalation_page(request, escalation, form=None, status=200):
     context = {
         "escalation": escalation,
         "answer_form": form or forms.AnswerForm(),
-        "may_answer": access.scope_of(request.user).is_project_manager,
+        "may_answer": access.may_answer_escalations(request.user),
     }
     return render(request, "trajects/escalation_detail.html", context, status=status)
 
@@ -254,7 +254,7 @@ def escalation_detail(request, pk):
 @idempotent
 def escalation_answer(request, pk):
     escalation = _escalation(request, pk)
-    if not access.scope_of(request.user).is_project_manager:
+    if not access.may_answer_escalations(request.user):
         raise PermissionDenied
     form = forms.AnswerForm(request.POST)
     if form.is_valid() and run_step(

@@ -69,7 +69,8 @@ def organisation_export(request):
         if not tables:
             raise Http404
     audit.record(AuditAction.DOWNLOAD, user=request.user, obj=report.unit)
-    name = _("wpo-figures") if fmt == exports.XLSX else f"{_('wpo-figures')}-{tables[0].name}"
+    # a CSV is named after its table's title: the table's `name` is the URL's word for it
+    name = _("wpo-figures") if fmt == exports.XLSX else f"{_('wpo-figures')}-{tables[0].title}"
     return exports.table_response(tables, fmt, _filename(name, report))
 
 

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -28,7 +29,7 @@ def personal_data(request, pk):
         raise PermissionDenied
     data = privacy.export(person)
     wanted = request.GET.get("format")
-    filename = f"personal-data-{person.pk}"
+    filename = _("personal-data-%(number)s") % {"number": person.pk}
     context = {"person": person, "sections": privacy.readable(data)}
     if wanted == "pdf":
         return pdf_response(
@@ -39,7 +40,11 @@ def personal_data(request, pk):
             about=person,
         )
     if wanted == "json":
-        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response = JsonResponse(
+            data,
+            encoder=privacy.JSONEncoder,
+            json_dumps_params={"ensure_ascii": False, "indent": 2},
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
         audit.record(AuditAction.DOWNLOAD, user=request.user, obj=person)
         return response

@@ -103,9 +103,8 @@ def trajectory_start(request, pk):
     )
     if not access.may_take_intake(request.user, interest.department_id):
         raise PermissionDenied
-    started = getattr(interest, "trajectory", None)
-    if started or interest.withdrawn_on:  # started already, by a colleague or a second tap
-        return _after_start(request, started)
+    if interest.is_dealt_with:  # started already (by a colleague) or withdrawn
+        return _after_start(request, getattr(interest, "trajectory", None))
     department = [interest.department_id]
     trainers = Person.objects.in_role(Role.TRAINER, departments=department)
     coaches = Person.objects.in_role(Role.COACH, departments=department)

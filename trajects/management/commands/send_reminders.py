@@ -20,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from trajects import norms
-from trajects.models import GuidanceConversation, Interest, ProgressStatus, Trajectory
+from trajects.models import GuidanceConversation, Interest, Trajectory
 from wpo.models import Department, Person, Role
 
 WAITING_SHOWN = 10  # the registrations waiting longest, as on the coach's page
@@ -60,21 +60,20 @@ def later_this_week(trajectory, until: datetime.date) -> list[str]:
     (What is due already, `to_do()` says.) A paused trajectory's clocks stand still."""
     if trajectory.current_pause:
         return []
-    today = timezone.localdate()
     items = []
     for progress in trajectory.current_progress:
         title = progress.assignment.title
-        due = progress.look_back_due_on
-        if progress.look_back_done_on is None and due and today < due <= until:
+        look_back = progress.look_back_deadline()
+        if look_back.comes_by(until):
             items.append(
                 _("%(title)s: look back on the get-started task on %(day)s")
-                % {"title": title, "day": formats.date_format(due, "l j F")}
+                % {"title": title, "day": formats.date_format(look_back.on, "l j F")}
             )
-        ends = progress.independent_until
-        if progress.status == ProgressStatus.INDEPENDENT_WEEK and today < ends <= until:
+        follow_up = progress.follow_up_deadline()
+        if follow_up.comes_by(until):
             items.append(
                 _("%(title)s: the independent week ends on %(day)s")
-                % {"title": title, "day": formats.date_format(ends, "l j F")}
+                % {"title": title, "day": formats.date_format(follow_up.on, "l j F")}
             )
     return items
 
