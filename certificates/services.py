@@ -43,6 +43,14 @@ def skill_lines(trajectory: Trajectory) -> list[dict]:
     ]
 
 
+def period(trajectory: Trajectory, issued_on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The period the certificate states: from the day the trajectory started to the day it
+    closed, or to the issue date while it is still open. The start is the agreed start: the
+    trajectory's Start phase is recorded on it and no step may be dated before it. The agreed
+    end is only a plan: a trajectory may close before or after it."""
+    return trajectory.agreed_start, trajectory.closed_on or issued_on
+
+
 @transaction.atomic
 def issue_certificate(
     trajectory: Trajectory, *, issued_on: datetime.date, place: str, by
@@ -65,12 +73,13 @@ def issue_certificate(
     skills = skill_lines(trajectory)
     if not skills:
         refuse(_("No skill has been assessed yet."))
+    period_start, period_end = period(trajectory, issued_on)
     certificate = Certificate(
         trajectory=trajectory,
         participant_name=trajectory.participant.full_name,
         skills=skills,
-        period_start=trajectory.agreed_start,
-        period_end=trajectory.agreed_end,
+        period_start=period_start,
+        period_end=period_end,
         organisation=settings.WPO_ORGANISATION_NAME,
         place=place.strip(),
         issued_on=issued_on,

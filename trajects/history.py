@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from trajects.models import (
     AssignmentProgress,
+    CallOff,
     FloorNote,
     GuidanceConversation,
     Pause,
@@ -29,6 +30,7 @@ TRACKED = [
 UNSHOWN = {"id", "created_at", "updated_at", "version"}  # version: not kept in history
 ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
 SHORT = 120
+REASONS = dict(CallOff.choices)
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Change:
     kind: str
     action: str
     fields: list[tuple[str, str, str]] = field(default_factory=list)
+    reason: str = ""
 
 
 def _shown(row, model_field, names) -> str:
@@ -114,6 +117,7 @@ def changes(trajectory) -> list[Change]:
                         kind=str(model._meta.verbose_name),
                         action=ACTIONS[row.history_type],
                         fields=differences,
+                        reason=REASONS.get(row.history_change_reason, ""),
                     )
                 )
             previous[row.id] = row

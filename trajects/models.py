@@ -751,10 +751,29 @@ class AssignmentProgress(models.Model):
 
 
 class Outcome(models.TextChoices):
-    CONTINUE = "continue", _("keep practising")
+    """What a conversation decides for its assignment: the first two while the participant
+    practises, the last two after the independent week (`for_status`)."""
+
+    CONTINUE = "continue", _("learning goal not reached yet: keep practising")
     GOAL_REACHED = "goal_reached", _("learning goal reached: independent week")
     PASSED = "passed", _("passed after the independent week")
-    NOT_YET = "not_yet", _("not yet: back to practising")
+    NOT_YET = "not_yet", _("not passed after the independent week: practise again")
+
+    @classmethod
+    def for_status(cls, status: str) -> list["Outcome"]:
+        """The outcomes a conversation can decide for an assignment in `status`."""
+        if status == ProgressStatus.INDEPENDENT_WEEK:
+            return [cls.PASSED, cls.NOT_YET]
+        return [cls.CONTINUE, cls.GOAL_REACHED]
+
+
+class CallOff(models.TextChoices):
+    """Why a planned conversation was called off, as its history keeps it."""
+
+    WILL_NOT_TAKE_PLACE = "will_not_take_place", _("called off: it will not take place")
+    TRAJECTORY_CLOSED = "trajectory_closed", _("called off: the trajectory was closed")
+    TRAJECTORY_STOPPED = "trajectory_stopped", _("called off: the trajectory stopped")
+    PAUSED = "paused", _("called off: planned during the pause")
 
 
 class GuidanceConversation(Versioned):
@@ -856,11 +875,20 @@ class GuidanceConversation(Versioned):
         return self.held_at is None and self.planned_at < timezone.now()
 
     @property
-    def correctable(self) -> bool:
-        """A held conversation may be corrected for a few days (a setting); after that it is
-        the record."""
+    def can_be_edited(self) -> bool:
+        """A held conversation may be corrected for a few days (a setting), while its
+        trajectory runs; after that it is the record."""
         window = datetime.timedelta(days=settings.WPO_CONVERSATION_EDIT_DAYS)
-        return self.recorded_at is not None and self.recorded_at + window > timezone.now()
+        return (
+            self.trajectory.is_open
+            and self.recorded_at is not None
+            and self.recorded_at + window > timezone.now()
+        )
+
+    @property
+    def can_be_moved(self) -> bool:
+        """A planned conversation may be moved or called off while its trajectory runs."""
+        return self.held_at is None and self.trajectory.is_open
 
 
 class FloorNote(models.Model):

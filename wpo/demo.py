@@ -22,6 +22,7 @@ from django.utils import timezone
 from assignments import catalogue
 from assignments.models import Assignment, Level, Skill
 from certificates.models import Certificate, level_meaning, new_verification_code
+from certificates.services import period
 from trajects.models import (
     AssignmentProgress,
     Escalation,
@@ -671,17 +672,19 @@ class Generator:
             # closed trajectories got theirs at the closing; some in their closing already have
             if trajectory.plan not in ("closed", "closing") or trajectory.pk not in levels:
                 continue
+            issued_on = trajectory.closed_on or self.days_ago(2)
+            period_start, period_end = period(trajectory, issued_on)
             certificates.append(
                 Certificate(
                     trajectory=trajectory,
                     code=new_verification_code(),
                     participant_name=trajectory.participant.full_name,
                     skills=levels[trajectory.pk],
-                    period_start=trajectory.agreed_start,
-                    period_end=trajectory.agreed_end,
+                    period_start=period_start,
+                    period_end=period_end,
                     organisation=settings.WPO_ORGANISATION_NAME,
                     place=settings.WPO_ORGANISATION_PLACE,
-                    issued_on=trajectory.closed_on or self.days_ago(2),
+                    issued_on=issued_on,
                     trainer_name=trajectory.trainer.full_name,
                     coach_name=trajectory.coach.full_name,
                 )

@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -108,6 +111,35 @@ class Department(models.Model):
         return self.name
 
 
+# Dutch surname prefixes (tussenvoegsels): they do not count in initials, also when written
+# with a capital ("De Vries" without a first name before it), and neither does any other word of
+# the surname written in lower case.
+INFIXES = frozenset(
+    {
+        *("van", "der", "de", "den", "het", "t", "ten", "ter", "te", "in", "op", "uit"),
+        *("aan", "bij", "onder", "over", "voor", "d", "l", "el", "al", "la", "le"),
+    }
+)
+NAME_WORDS = re.compile(r"[^\s'\u2019\-]+")  # a name splits at spaces, hyphens, apostrophes
+INITIALS_TYPED = re.compile(r"[^\W\d_][^\W\d_.\s\-]*(?:[.\s\-]+[^\W\d_]+)*\.?")
+
+
+def _letters(text: str) -> str:
+    """The letters of `text` in capitals, without accents: "Ö" may be typed as "O"."""
+    plain = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in plain if c.isalpha()).upper()
+
+
+def _first_letters(words) -> str:
+    return "".join(_letters(word[0]) for word in words)
+
+
+def _surname_words(last_name: str) -> list[str]:
+    words = NAME_WORDS.findall(last_name)
+    words = [w for w in words if w.lower() not in INFIXES] or words
+    return [w for w in words if w[0].isupper()] or words
+
+
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
         from wpo import access
@@ -179,6 +211,19 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return " ".join(part for part in (self.first_name, self.infix, self.last_name) if part)
+
+    def has_initials(self, typed: str) -> bool:
+        """Whether `typed` are this person's initials: the first letter of the first name, or
+        of each first name, then the first letter of the surname, or of each part of a double
+        surname. The infix does not count; case, accents, dots, spaces and hyphens do not
+        matter. For Fatima el Amrani: "FA", "F.A.", "f a"; for Anna Maria de Vries-Bakker
+        also "AMV", "A.V.B.", "amvb"."""
+        if not INITIALS_TYPED.fullmatch(typed.strip()):
+            return False
+        given = _first_letters(NAME_WORDS.findall(self.first_name))
+        surname = _first_letters(_surname_words(self.last_name))
+        accepted = {g + s for g in (given[:1], given) for s in (surname[:1], surname)}
+        return _letters(typed) in accepted
 
 
 class Role(models.TextChoices):

@@ -45,6 +45,16 @@ def refuse(message, field=None):
     raise StepRefused({field: message} if field else message)
 
 
+def why_not(check, *args) -> str:
+    """What a step's own check (`check(*args)`) refuses now, in its words, or '' when the step
+    may be taken: a page asks it before it offers the step."""
+    try:
+        check(*args)
+    except StepRefused as refusal:
+        return " ".join(refusal.messages)
+    return ""
+
+
 def not_in_future(day: datetime.date, field: str):
     if day > timezone.localdate():
         refuse(_("This date is in the future."), field)

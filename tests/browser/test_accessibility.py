@@ -3,6 +3,7 @@ opened and with their error messages showing."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 
 from tests.browser.conftest import log_in
 from tests.factories import (
@@ -28,6 +29,9 @@ def test_the_trainers_pages_have_no_serious_accessibility_problem(phone, world):
     chosen = TrajectorySkillFactory(trajectory=world.trajectory)
     progress = AssignmentProgressFactory(trajectory_skill=chosen)
     GuidanceConversationFactory(trajectory=world.trajectory)
+    held = GuidanceConversationFactory(
+        trajectory=world.trajectory, planned_at=None, held_at=timezone.now()
+    )
     log_in(phone, world.trainer.user.username, PASSWORD)
     found = {}
 
@@ -37,6 +41,8 @@ def test_the_trainers_pages_have_no_serious_accessibility_problem(phone, world):
         f"/progress/{progress.pk}/",
         "/interests/new/",
         f"/trajectories/{world.trajectory.pk}/history/",
+        f"/trajectories/{world.trajectory.pk}/steps/closing/",
+        f"/conversations/{held.pk}/confirm/",
     ]:
         phone.goto(path)
         found[path] = serious(phone)

@@ -103,7 +103,7 @@ def test_trainer_walks_a_trajectory_from_intake_to_closing_on_a_phone(phone, wor
     phone.reload()
     mark(phone)
 
-    record_conversation(phone, "verder oefenen")
+    record_conversation(phone, "leerdoel nog niet gehaald: verder oefenen")
     expect(phone.locator("#timeline")).to_contain_text("twee keer zelf om uitleg")
     assert_not_reloaded(phone)
 

@@ -39,6 +39,20 @@ def test_the_certificate_names_the_participant_each_skill_and_level_and_the_code
     assert certificate.code in text
 
 
+def test_the_certificate_states_the_period_until_an_early_closing(closing, world):
+    closing.agreed_start, closing.agreed_end = datetime.date(2026, 9, 1), datetime.date(2027, 3, 1)
+    closing.closed_on = datetime.date(2026, 9, 29)
+    closing.save(update_fields=["agreed_start", "agreed_end", "closed_on"])
+    certificate = services.issue_certificate(
+        closing, issued_on=datetime.date(2026, 10, 2), place="Utrecht", by=world.coach.user
+    )
+
+    text = " ".join(text_of(certificate_pdf(certificate)).split())
+
+    assert "van 1 september 2026 tot 29 september 2026" in text
+    assert "maart 2027" not in text
+
+
 def test_the_certificate_has_signature_lines_for_trainer_and_coach(certificate):
     text = text_of(certificate_pdf(certificate))
 

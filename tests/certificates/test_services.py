@@ -23,6 +23,14 @@ def issue(trajectory, **kwargs):
     )
 
 
+def closed(trajectory, *, start, end, closed_on):
+    """The trajectory agreed from `start` to `end`, closed on `closed_on` (None: still open)."""
+    trajectory.agreed_start, trajectory.agreed_end = start, end
+    trajectory.closed_on = closed_on
+    trajectory.save(update_fields=["agreed_start", "agreed_end", "closed_on"])
+    return trajectory
+
+
 def revoke(certificate, reason):
     return services.revoke_certificate(
         certificate, reason=reason, by=certificate.trajectory.coach.user
@@ -66,6 +74,71 @@ def test_a_skill_not_assessed_is_left_off(closing):
     certificate = issue(closing)
 
     assert [item["skill"] for item in certificate.skills] == ["Je werk plannen"]
+
+
+def test_a_trajectory_closed_early_is_certified_until_its_closing(closing):
+    closed(
+        closing,
+        start=datetime.date(2026, 9, 1),
+        end=datetime.date(2027, 3, 1),
+        closed_on=datetime.date(2026, 9, 29),
+    )
+
+    certificate = issue(closing, issued_on=datetime.date(2026, 10, 2))
+
+    assert (certificate.period_start, certificate.period_end) == (
+        datetime.date(2026, 9, 1),
+        datetime.date(2026, 9, 29),
+    )
+
+
+def test_a_trajectory_closed_late_is_certified_until_its_closing(closing):
+    closed(
+        closing,
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2026, 9, 1),
+        closed_on=datetime.date(2026, 11, 2),
+    )
+
+    certificate = issue(closing, issued_on=datetime.date(2026, 11, 2))
+
+    assert (certificate.period_start, certificate.period_end) == (
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 11, 2),
+    )
+
+
+def test_a_trajectory_not_yet_closed_is_certified_until_the_issue_date(closing):
+    closed(
+        closing,
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2027, 3, 1),
+        closed_on=None,
+    )
+
+    certificate = issue(closing, issued_on=datetime.date(2026, 11, 20))
+
+    assert certificate.period_end == datetime.date(2026, 11, 20)
+
+
+def test_a_reissue_states_the_period_as_it_is_then(closing):
+    closed(
+        closing,
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2027, 3, 1),
+        closed_on=None,
+    )
+    old = issue(closing, issued_on=datetime.date(2026, 11, 20))
+    closed(
+        closing,
+        start=datetime.date(2026, 3, 1),
+        end=datetime.date(2027, 3, 1),
+        closed_on=datetime.date(2026, 11, 25),
+    )
+
+    new = services.reissue_certificate(old, reason="Afgesloten", by=closing.coach.user)
+
+    assert new.period_end == datetime.date(2026, 11, 25)
 
 
 def test_no_certificate_before_the_closing(world):

@@ -487,7 +487,13 @@ def test_an_old_conversation_is_the_record(world, chosen, settings):
     assert "tot 7 dagen" in message
 
 
+def named(person, first_name, last_name, infix=""):
+    person.first_name, person.infix, person.last_name = first_name, infix, last_name
+    person.save()
+
+
 def test_the_participant_confirms_with_initials(world, chosen):
+    named(world.trajectory.participant, "Noor", "Haddou")
     conversation = hold(world.trajectory, practising(chosen), Outcome.CONTINUE)
 
     services.confirm_conversation(conversation, initials="N.H.")
@@ -502,6 +508,17 @@ def test_initials_are_letters(world, chosen, initials):
     conversation = hold(world.trajectory, practising(chosen), Outcome.CONTINUE)
 
     assert "voorletters" in refusal(services.confirm_conversation, conversation, initials=initials)
+
+
+def test_someone_elses_initials_are_refused(world, chosen):
+    named(world.trajectory.participant, "Fatima", "Amrani", infix="el")
+    conversation = hold(world.trajectory, practising(chosen), Outcome.CONTINUE)
+
+    message = refusal(services.confirm_conversation, conversation, initials="XQ")
+
+    assert "niet de voorletters van Fatima el Amrani" in message
+    conversation.refresh_from_db()
+    assert conversation.participant_confirmed_at is None
 
 
 def test_a_planned_conversation_cannot_be_confirmed(world):
@@ -842,7 +859,7 @@ def test_a_conversation_planned_long_ago_can_be_corrected_once_recorded(world, c
 
     held = hold(world.trajectory, practising(chosen), Outcome.CONTINUE, planned=planned)
 
-    assert held.correctable
+    assert held.can_be_edited
 
 
 def test_the_history_records_who_took_the_step(world, chosen):

@@ -301,11 +301,30 @@ def test_the_participant_confirms_on_the_trainers_phone(trainer, world, progress
         trajectory=world.trajectory, held_at=timezone.now(), planned_at=None
     )
 
-    response = trainer.post(url("confirm_conversation", held.pk), {"initials": "S.J."})
+    participant = world.trajectory.participant
+    initials = f"{participant.first_name[0]}.{participant.last_name[0]}."
+
+    response = trainer.post(url("confirm_conversation", held.pk), {"initials": initials})
 
     held.refresh_from_db()
     assert response.status_code == 302
-    assert held.participant_initials == "S.J."
+    assert held.participant_initials == initials
+
+
+def test_the_participant_page_has_no_menu_and_keeps_what_they_typed(trainer, world):
+    held = GuidanceConversationFactory(
+        trajectory=world.trajectory, held_at=timezone.now(), planned_at=None
+    )
+
+    response = trainer.post(url("confirm_conversation", held.pk), {"initials": "XQ"})
+
+    page = response.content.decode()
+    assert response.status_code == INVALID
+    assert f"niet de voorletters van {world.trajectory.participant.full_name}" in page
+    assert 'value="XQ"' in page
+    assert "Hoofdmenu" not in page
+    assert url("trainer_home") not in page
+    assert url("trajectory", world.trajectory.pk) in page  # one tap back for the trainer
 
 
 def test_correcting_a_conversation_keeps_the_earlier_text(trainer, world, progress):

@@ -1,4 +1,6 @@
+import gettext as gnu_gettext
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -8,6 +10,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "locale" / "nl" / "LC_MESSAGES" / "django.po"
+
+
+def dutch_texts() -> list[str]:
+    """Every Dutch text of the compiled catalogue (plural forms included)."""
+    with CATALOGUE.with_suffix(".mo").open("rb") as compiled:
+        return [text for text in gnu_gettext.GNUTranslations(compiled)._catalog.values() if text]
 
 
 def test_dutch_translation_is_complete():
@@ -31,3 +39,14 @@ def test_the_compiled_dutch_catalogue_is_used():
     with translation.override("nl"):
         assert gettext("Log in") == "Inloggen"
         assert gettext("Learning/work period") == "Leer/werkperiode"
+
+
+def test_stopping_early_has_one_word_in_dutch():
+    """A trajectory that ends before its closing is "gestopt", nothing else."""
+    others = re.compile(r"vroegtijdig|voortijdig|beëindig|afbre|eerder gestopt", re.IGNORECASE)
+
+    assert [text for text in dutch_texts() if others.search(text)] == []
+
+
+def test_a_success_message_is_a_sentence_not_a_label():
+    assert [text for text in dutch_texts() if text.startswith("Gelukt:")] == []

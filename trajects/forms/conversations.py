@@ -73,9 +73,17 @@ class ConversationForm(ConversationTextForm):
     field_order = ["held_at", "progress"]
 
     def __init__(self, *args, open_progress, coaches, planned, **kwargs):
+        """`open_progress`: the assignments in progress. The outcomes offered are those that
+        apply to them: to one being practised, or to one after its independent week."""
         super().__init__(*args, **kwargs)
         self.fields["planned"].queryset = planned
-        self.fields["progress"].queryset = open_progress
+        self.fields["progress"].queryset = AssignmentProgress.objects.filter(
+            pk__in=[row.pk for row in open_progress]
+        ).select_related("assignment")
+        applies = {outcome for row in open_progress for outcome in Outcome.for_status(row.status)}
+        self.fields["outcome"].choices = [
+            (value, label) for value, label in Outcome.choices if value in applies
+        ]
         self.fields["progress"].empty_label = _("(no assignment in particular)")
         self.fields["second_assessor"].queryset = coaches
 

@@ -5,7 +5,9 @@ are in `trajects.services`, whose refusals `wpo.forms.add_refusal` puts on the f
 import datetime
 
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from assignments.models import Level
 from trajects.services import (
@@ -26,11 +28,13 @@ WEEK = datetime.timedelta(days=7)
 
 class AssignmentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return _("%(level)s · %(number)s. %(title)s (about %(weeks)s weeks): %(goal)s") % {
+        weeks = obj.expected_weeks
+        return _("%(level)s · %(number)s. %(title)s (%(weeks)s): %(goal)s") % {
             "level": obj.level,
             "number": obj.number,
             "title": obj.title,
-            "weeks": obj.expected_weeks,
+            "weeks": ngettext("about %(weeks)s week", "about %(weeks)s weeks", weeks)
+            % {"weeks": weeks},
             "goal": obj.learning_goal,
         }
 
@@ -175,12 +179,42 @@ class AssessForm(VersionedForm):
 class StepForm(forms.Form):
     on = date_field(_("Date"), initial=today)
 
+    @classmethod
+    def of(cls, trajectory, data=None):
+        """The form for this step of `trajectory`."""
+        return cls(data)
+
 
 class StopForm(StepForm):
     reason = text_field(_("Reason"), required=True, limit=1000)
 
 
 class PauseForm(forms.Form):
+    """A pause, and what becomes of the conversations planned during it: asked only when
+    conversations are planned."""
+
     starts_on = date_field(_("Paused from"), initial=today)
     resume_on = date_field(_("Expected back on"))
     reason = text_field(_("Reason (sickness, leave, a reorganisation)"), required=True, limit=1000)
+    call_off_planned = forms.TypedChoiceField(
+        label=_("Conversations planned during the pause"),
+        choices=[("yes", _("Call them off")), ("no", _("Keep them"))],
+        coerce=lambda answer: answer == "yes",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, planned=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        moments = [timezone.localtime(c.planned_at) for c in planned]
+        if not moments:
+            del self.fields["call_off_planned"]
+            return
+        self.fields["call_off_planned"].help_text = _(
+            "Planned now: %(moments)s. This is about those from the start of the pause until "
+            "the return; the others stay."
+        ) % {"moments": "; ".join(formats.date_format(m, "l j F, H:i") for m in moments)}
+
+    @classmethod
+    def of(cls, trajectory, data=None):
+        planned = trajectory.conversations.planned().order_by("planned_at")
+        return cls(data, planned=planned)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assignments.models import Level
 from trajects.models import Phase
@@ -177,7 +178,8 @@ def _durations(report) -> Section:
             _("Longer than %(days)s days") % {"days": longest},
             _("Assignments passed"),
             _("Average weeks"),
-            _("Longer than %(weeks)s weeks") % {"weeks": weeks},
+            ngettext("Longer than %(weeks)s week", "Longer than %(weeks)s weeks", weeks)
+            % {"weeks": weeks},
         ],
         lambda row: [
             row.closed,
@@ -210,10 +212,14 @@ def _durations(report) -> Section:
             marks=[(_("at most %(weeks)s") % {"weeks": weeks}, weeks)],
         ),
     ]
-    note = _(
+    note = ngettext(
         "Trajectories closed and assignments passed in the period, from start to end; days "
         "paused do not count. The method: a trajectory takes %(shortest)s to %(longest)s days, "
-        "an assignment at most %(weeks)s weeks."
+        "an assignment at most %(weeks)s week.",
+        "Trajectories closed and assignments passed in the period, from start to end; days "
+        "paused do not count. The method: a trajectory takes %(shortest)s to %(longest)s days, "
+        "an assignment at most %(weeks)s weeks.",
+        weeks,
     ) % {"shortest": shortest, "longest": longest, "weeks": weeks}
     return Section(table.title, note, table, charts)
 

@@ -3,7 +3,6 @@ decided for its assignment), corrected, confirmed by the participant (DOMAIN.md,
 assignment, step by step")."""
 
 import datetime
-import re
 
 from django.conf import settings
 from django.db import transaction
@@ -13,18 +12,18 @@ from django.utils.translation import gettext as _
 from trajects.models import (
     OPEN_STATUSES,
     AssignmentProgress,
+    CallOff,
     FloorNote,
     GuidanceConversation,
     Outcome,
     ProgressStatus,
     Trajectory,
 )
-from trajects.services.steps import check_open, current_pause, locked
+from trajects.services.steps import call_off, check_open, current_pause, let_go_of_plans, locked
 from wpo.models import Person, Role
 from wpo.services import check_version, refuse, save, write
 
 INDEPENDENT_WEEK = datetime.timedelta(days=7)
-INITIALS = re.compile(r"^[^\W\d_][^\W\d_. ]*(?:[. ]+[^\W\d_]+)*\.?$")
 
 
 def _check_own_progress(trajectory: Trajectory, progress: AssignmentProgress | None):
@@ -65,8 +64,12 @@ def plan_conversation(
 
 def _locked_planned(conversation: GuidanceConversation) -> GuidanceConversation:
     check_open(locked(conversation.trajectory))
-    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
-    if conversation.held_at:
+    conversation = (
+        GuidanceConversation.objects.select_for_update(of=("self",))
+        .select_related("trajectory")
+        .get(pk=conversation.pk)
+    )
+    if not conversation.can_be_moved:  # the trajectory runs: so it was held
         refuse(_("This conversation was already recorded."))
     return conversation
 
@@ -95,8 +98,7 @@ def cancel_conversation(
     planned, and who took it off. Not when someone moved it since the page was opened."""
     conversation = _locked_planned(conversation)
     check_version(conversation, version, ["planned_at"])
-    conversation._history_user = by
-    conversation.delete()
+    call_off([conversation], reason=CallOff.WILL_NOT_TAKE_PLACE, by=by)
     return conversation
 
 
@@ -222,6 +224,8 @@ def hold_conversation(
             by=by,
         )
     save(conversation, by=by)
+    if progress is not None and not progress.is_open:
+        let_go_of_plans(progress, by=by)
     if next_planned_at:
         still_open = progress if progress and progress.status in OPEN_STATUSES else None
         plan_conversation(trajectory, planned_at=next_planned_at, progress=still_open, by=by)
@@ -244,8 +248,12 @@ def edit_conversation(
     Every version is kept in the conversation's history; a correction made on an outdated
     page is refused, with what was saved since."""
     check_open(locked(conversation.trajectory))
-    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
-    if not conversation.correctable:
+    conversation = (
+        GuidanceConversation.objects.select_for_update(of=("self",))
+        .select_related("trajectory")
+        .get(pk=conversation.pk)
+    )
+    if not conversation.can_be_edited:  # the trajectory runs: so it is too late
         refuse(
             _("A conversation can be corrected up to %(days)s days after it was recorded.")
             % {"days": settings.WPO_CONVERSATION_EDIT_DAYS}
@@ -269,15 +277,27 @@ def confirm_conversation(
     """The participant, who has no login, confirms on the trainer's phone that the
     conversation was held with them: a tap and their initials. Only what they read: a
     correction saved since the page was opened is shown to them first."""
-    conversation = GuidanceConversation.objects.select_for_update().get(pk=conversation.pk)
+    conversation = (
+        GuidanceConversation.objects.select_for_update(of=("self",))
+        .select_related("trajectory__participant")
+        .get(pk=conversation.pk)
+    )
     if conversation.held_at is None:
         refuse(_("Only a conversation that took place can be confirmed."))
     if conversation.participant_confirmed_at:
         refuse(_("The participant has already confirmed this conversation."))
     check_version(conversation, version)
     initials = initials.strip()
-    if not INITIALS.match(initials) or len(initials) > 8:
-        refuse(_("Write your initials in letters, for example A.B."), "initials")
+    participant = conversation.trajectory.participant
+    if not participant.has_initials(initials):
+        refuse(
+            _(
+                "These are not the initials of %(name)s. Write the first letter of your first "
+                "name and of your surname, for example A.B."
+            )
+            % {"name": participant.full_name},
+            "initials",
+        )
     conversation.participant_initials = initials
     conversation.participant_confirmed_at = timezone.now()
     return save(conversation, ["participant_initials", "participant_confirmed_at"], by=by)

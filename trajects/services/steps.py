@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from trajects.models import (
     STEP_PHASES,
     AssignmentProgress,
+    CallOff,
+    GuidanceConversation,
     Interest,
     Pause,
     Phase,
@@ -97,6 +99,23 @@ def _check_phase(trajectory: Trajectory, step: str):
             _("This can be done in the phase %(phases)s; the trajectory is in %(current)s.")
             % {"phases": names, "current": trajectory.get_phase_display()}
         )
+
+
+def call_off(conversations, *, reason: CallOff, by):
+    """Planned conversations that will not take place go; their history keeps that they were
+    planned, who called them off, and why."""
+    for conversation in conversations:
+        conversation._change_reason = reason
+        conversation._history_user = by
+        conversation.delete()
+
+
+def let_go_of_plans(progress: AssignmentProgress, *, by):
+    """A passed or stopped assignment is no longer what its planned conversations are about:
+    they stay planned, about no assignment in particular."""
+    for conversation in GuidanceConversation.objects.planned().filter(progress=progress):
+        conversation.progress = None
+        save(conversation, ["progress", "updated_at"], by=by)
 
 
 def _move_to(trajectory: Trajectory, phase: Phase, *, on: datetime.date, by):
@@ -325,14 +344,14 @@ def record_look_back(
 # Phases 3 and 4, and the ways out
 
 
-@transaction.atomic
-def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
-    """The learning/work period ends. An assignment in its independent week waits for its
-    follow-up conversation first; assignments still being practised stop here."""
-    trajectory = locked(trajectory)
+# A phase change and the ways out each have a `check_...`: the rules of the trajectory's state
+# that the step itself checks first, and that a page asks before it offers the step
+# (`wpo.services.why_not`). They refuse, like the step, or return nothing.
+
+
+def check_start_assessment(trajectory: Trajectory):
     _check_running(trajectory)
     _check_phase(trajectory, "start_assessment")
-    _check_step_date(trajectory, on, "on")
     progress = AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
     waiting = progress.filter(status=ProgressStatus.INDEPENDENT_WEEK).select_related("assignment")
     if waiting:
@@ -342,19 +361,30 @@ def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
         )
     if not progress.filter(status=ProgressStatus.PASSED).exists():
         refuse(_("No assignment has been passed yet, so there is nothing to assess."))
+
+
+@transaction.atomic
+def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    """The learning/work period ends. An assignment in its independent week waits for its
+    follow-up conversation first; assignments still being practised stop here."""
+    trajectory = locked(trajectory)
+    check_start_assessment(trajectory)
+    _check_step_date(trajectory, on, "on")
     _stop_assignments(trajectory, on=on, by=by)
     _move_to(trajectory, Phase.ASSESSMENT, on=on, by=by)
     return trajectory
 
 
 def _stop_assignments(trajectory: Trajectory, *, on: datetime.date, by):
-    """The assignments still in progress stop (one per skill at most, each kept in history)."""
+    """The assignments still in progress stop (one per skill at most, each kept in history),
+    and let go of their planned conversations."""
     for progress in AssignmentProgress.objects.filter(
         trajectory_skill__trajectory=trajectory
     ).open():
         progress.status = ProgressStatus.STOPPED
         progress.stopped_on = max(on, progress.introduced_on)
         save(progress, ["status", "stopped_on"], by=by)
+        let_go_of_plans(progress, by=by)
 
 
 def highest_passed_level(trajectory_skill: TrajectorySkill) -> str:
@@ -414,12 +444,9 @@ def assess_skill(
     return save(trajectory_skill, by=by)
 
 
-@transaction.atomic
-def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
-    trajectory = locked(trajectory)
+def check_start_closing(trajectory: Trajectory):
     _check_running(trajectory)
     _check_phase(trajectory, "start_closing")
-    _check_step_date(trajectory, on, "on")
     skills = list(trajectory.skills.select_related("skill"))
     passed = set(
         AssignmentProgress.objects.filter(
@@ -431,18 +458,35 @@ def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Traj
         refuse(_("Assess %(skills)s first.") % {"skills": ", ".join(unassessed)})
     if not any(row.achieved_level for row in skills):
         refuse(_("Assess at least one skill first."))
+
+
+@transaction.atomic
+def start_closing(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    trajectory = locked(trajectory)
+    check_start_closing(trajectory)
+    _check_step_date(trajectory, on, "on")
     _move_to(trajectory, Phase.CLOSING, on=on, by=by)
     return trajectory
 
 
-@transaction.atomic
-def close_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
-    trajectory = locked(trajectory)
+def check_close_trajectory(trajectory: Trajectory):
     _check_running(trajectory)
     _check_phase(trajectory, "close")
+
+
+@transaction.atomic
+def close_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Trajectory:
+    """The trajectory is finished; the conversations still planned are called off."""
+    trajectory = locked(trajectory)
+    check_close_trajectory(trajectory)
     _check_step_date(trajectory, on, "on")
+    call_off(trajectory.conversations.planned(), reason=CallOff.TRAJECTORY_CLOSED, by=by)
     trajectory.closed_on = on
     return save(trajectory, ["closed_on"], by=by)
+
+
+def check_stop_trajectory(trajectory: Trajectory):
+    check_open(trajectory)
 
 
 @transaction.atomic
@@ -450,12 +494,13 @@ def stop_trajectory(
     trajectory: Trajectory, *, on: datetime.date, reason: str, by=None
 ) -> Trajectory:
     """Stop early (the participant leaves, it does not work out). Assignments in progress stop
-    with it, and a pause ends."""
+    with it, the conversations still planned are called off, and a pause ends."""
     trajectory = locked(trajectory)
-    check_open(trajectory)
+    check_stop_trajectory(trajectory)
     _check_step_date(trajectory, on, "on")
     if not reason.strip():
         refuse(_("Give the reason the trajectory stopped."), "reason")
+    call_off(trajectory.conversations.planned(), reason=CallOff.TRAJECTORY_STOPPED, by=by)
     pause = current_pause(trajectory)
     if pause:
         pause.resumed_on = max(on, pause.starts_on)
@@ -466,6 +511,12 @@ def stop_trajectory(
     return save(trajectory, ["stopped_on", "stop_reason"], by=by)
 
 
+def check_pause_trajectory(trajectory: Trajectory):
+    check_open(trajectory)
+    if current_pause(trajectory):
+        refuse(_("This trajectory is already paused."))
+
+
 @transaction.atomic
 def pause_trajectory(
     trajectory: Trajectory,
@@ -473,12 +524,13 @@ def pause_trajectory(
     starts_on: datetime.date,
     resume_on: datetime.date,
     reason: str,
+    call_off_planned: bool = False,
     by=None,
 ) -> Pause:
+    """The clocks stop from `starts_on`. The conversations planned from then until the expected
+    return are called off when the trainer says so, or stay."""
     trajectory = locked(trajectory)
-    check_open(trajectory)
-    if current_pause(trajectory):
-        refuse(_("This trajectory is already paused."))
+    check_pause_trajectory(trajectory)
     _check_step_date(trajectory, starts_on, "starts_on")
     last_pause = trajectory.pauses.order_by("-resumed_on").first()
     if last_pause:
@@ -487,6 +539,11 @@ def pause_trajectory(
         refuse(_("The expected return must be after the start."), "resume_on")
     if not reason.strip():
         refuse(_("Give the reason for the pause."), "reason")
+    if call_off_planned:
+        inside = trajectory.conversations.planned().filter(
+            planned_at__date__gte=starts_on, planned_at__date__lt=resume_on
+        )
+        call_off(inside, reason=CallOff.PAUSED, by=by)
     return save(
         Pause(
             trajectory=trajectory,
@@ -499,15 +556,19 @@ def pause_trajectory(
     )
 
 
+def check_resume_trajectory(trajectory: Trajectory):
+    check_open(trajectory)
+    if current_pause(trajectory) is None:
+        refuse(_("This trajectory is not paused."))
+
+
 @transaction.atomic
 def resume_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> Pause:
     """The clocks run again: the agreed end, the due dates and the independent week move on by
     the days paused, and the assignments' weeks leave them out."""
     trajectory = locked(trajectory)
-    check_open(trajectory)
+    check_resume_trajectory(trajectory)
     pause = current_pause(trajectory)
-    if pause is None:
-        refuse(_("This trajectory is not paused."))
     not_in_future(on, "on")
     if on < pause.starts_on:
         refuse(_("This is before the pause began."), "on")

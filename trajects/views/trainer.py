@@ -2,6 +2,9 @@
 participant's page with its floor notes and guidance conversations, the steps of an assignment,
 the assessment and the phase changes."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -29,6 +32,7 @@ from wpo import access
 from wpo.http import INVALID, run_step, wants_part
 from wpo.idempotency import idempotent
 from wpo.models import Department, Person, Role
+from wpo.services import why_not
 
 DETAIL = "trajects/trajectory_detail.html"
 
@@ -194,7 +198,7 @@ def _detail_context(request, trajectory, **bound):
         "note_form": forms.NoteForm(progress=progress_rows, initial={"progress": progress}),
         "plan_form": forms.PlanForm(),
         "conversation_form": forms.ConversationForm(
-            open_progress=progress_rows.open(),
+            open_progress=current,
             coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
             planned=GuidanceConversation.objects.none(),
             initial={"progress": progress, "planned": due},
@@ -288,7 +292,7 @@ def hold_conversation(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.ConversationForm(
         request.POST,
-        open_progress=_progress_of(trajectory).open(),
+        open_progress=list(_progress_of(trajectory).open()),
         coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
         planned=trajectory.conversations.planned(),
     )
@@ -316,7 +320,7 @@ def _guided_conversation(request, pk):
 @idempotent
 def edit_conversation(request, pk):
     conversation = _guided_conversation(request, pk)
-    if not conversation.correctable:
+    if not conversation.can_be_edited:
         messages.error(request, _("This conversation can no longer be corrected."))
         return redirect("trajects:trajectory", pk=conversation.trajectory_id)
     initial = model_to_dict(conversation, fields=forms.ConversationTextForm.base_fields)
@@ -373,13 +377,15 @@ def planned_conversation(request, pk):
 @login_required
 @idempotent
 def confirm_conversation(request, pk):
+    """The participant's own page on the trainer's phone: what was discussed and their
+    initials; confirmed, it stays theirs until the trainer takes the phone back."""
     conversation = _guided_conversation(request, pk)
     form = forms.ConfirmForm(request.POST or None, initial={"version": conversation.version})
     if form.is_valid() and run_step(
         form, services.confirm_conversation, conversation, **form.cleaned_data
     ):
         messages.success(request, _("Thank you: the conversation is confirmed."))
-        return redirect("trajects:trajectory", pk=conversation.trajectory_id)
+        return redirect("trajects:confirm_conversation", pk=conversation.pk)
     status = INVALID if form.errors else 200
     context = {"form": form, "conversation": conversation}
     return render(request, "trajects/conversation_confirm.html", context, status=status)
@@ -528,51 +534,79 @@ def assess_skill(request, pk):
 # Phase changes, pause, stop
 
 
+@dataclass(frozen=True)
+class Step:
+    """A phase change or a way out, as its page offers it: the form, the step and its check
+    (`services.check_...`), what the page says, and what it says once taken."""
+
+    form: type
+    take: Callable
+    check: Callable
+    title: str
+    explanation: str
+    done: str
+
+
 STEPS = {
-    "assessment": (
+    "assessment": Step(
         forms.StepForm,
         services.start_assessment,
+        services.check_start_assessment,
         gettext_lazy("To evaluation and assessment"),
         gettext_lazy(
             "The learning/work period ends. Assignments still being practised stop; the skills "
             "are then assessed at the highest level passed."
         ),
+        gettext_lazy("The trajectory is in evaluation and assessment now."),
     ),
-    "closing": (
+    "closing": Step(
         forms.StepForm,
         services.start_closing,
+        services.check_start_closing,
         gettext_lazy("To the closing"),
         gettext_lazy("The skills are assessed: on to the closing and the certificate."),
+        gettext_lazy("The trajectory is in its closing now."),
     ),
-    "close": (
+    "close": Step(
         forms.StepForm,
         services.close_trajectory,
+        services.check_close_trajectory,
         gettext_lazy("Close the trajectory"),
-        gettext_lazy("The trajectory is finished. It stays readable, and nothing can be added."),
+        gettext_lazy(
+            "The trajectory is finished. It stays readable, and nothing can be added. "
+            "Conversations still planned are called off."
+        ),
+        gettext_lazy("The trajectory is closed."),
     ),
-    "pause": (
+    "pause": Step(
         forms.PauseForm,
         services.pause_trajectory,
+        services.check_pause_trajectory,
         gettext_lazy("Pause the trajectory"),
         gettext_lazy(
             "For sickness, leave or a reorganisation. While paused the clocks stop: assignment "
             "weeks, the look-back date and the agreed end move on by the days paused."
         ),
+        gettext_lazy("The trajectory is paused."),
     ),
-    "resume": (
+    "resume": Step(
         forms.StepForm,
         services.resume_trajectory,
+        services.check_resume_trajectory,
         gettext_lazy("Resume the trajectory"),
         gettext_lazy("The clocks run again from this date."),
+        gettext_lazy("The trajectory runs again."),
     ),
-    "stop": (
+    "stop": Step(
         forms.StopForm,
         services.stop_trajectory,
+        services.check_stop_trajectory,
         gettext_lazy("Stop the trajectory early"),
         gettext_lazy(
-            "The trajectory ends before its closing. Assignments in progress stop with it; "
-            "everything recorded stays."
+            "The trajectory ends before its closing. Assignments in progress stop with it and "
+            "conversations still planned are called off; everything recorded stays."
         ),
+        gettext_lazy("The trajectory is stopped."),
     ),
 }
 
@@ -581,22 +615,25 @@ STEPS = {
 @login_required
 @idempotent
 def trajectory_step(request, pk, step):
+    """A step's page. When the step cannot be taken now, the page says why, in the words of
+    the step's own check, instead of offering it."""
     if step not in STEPS:
         raise Http404
-    form_class, service, title, explanation = STEPS[step]
+    action = STEPS[step]
     trajectory = _guided_trajectory(request, pk)
-    form = form_class(request.POST or None)
+    form = action.form.of(trajectory, request.POST or None)
     if form.is_valid() and run_step(
-        form, service, trajectory, **form.cleaned_data, by=request.user
+        form, action.take, trajectory, **form.cleaned_data, by=request.user
     ):
-        messages.success(request, _("Done: %(step)s.") % {"step": title})
+        messages.success(request, action.done)
         return redirect("trajects:trajectory", pk=trajectory.pk)
     status = INVALID if form.errors else 200
     context = {
         "form": form,
         "trajectory": trajectory,
-        "title": title,
-        "explanation": explanation,
+        "title": action.title,
+        "explanation": action.explanation,
+        "refusal": why_not(action.check, trajectory),
         "stopping": _progress_of(trajectory).open().select_related("assignment")
         if step in ("assessment", "stop")
         else [],
