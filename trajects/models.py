@@ -494,17 +494,7 @@ class Trajectory(models.Model):
             todo.append(_("Choose the skills with the participant"))
         elif self.phase_allows("introduce") and not self.current_progress:
             todo.append(_("Introduce an assignment"))
-        for progress in self.current_progress:
-            title = progress.assignment.title
-            if progress.follow_up_deadline().is_due:
-                todo.append(
-                    _("%(title)s: the independent week is over, hold the follow-up conversation")
-                    % {"title": title}
-                )
-            elif progress.look_back_deadline().is_due:
-                todo.append(_("%(title)s: look back on the get-started task") % {"title": title})
-            elif progress.get_started_on is None:
-                todo.append(_("%(title)s: do the get-started task together") % {"title": title})
+        todo += filter(None, (progress.to_do() for progress in self.current_progress))
         if self.overdue_conversation_at:
             todo.append(
                 _("Record the conversation of %(day)s")
@@ -748,6 +738,20 @@ class AssignmentProgress(models.Model):
         it on."""
         in_week = self.status == ProgressStatus.INDEPENDENT_WEEK
         return self._deadline(self.independent_until if in_week else None, today)
+
+    def to_do(self) -> str | None:
+        """The trainer's next step on this assignment, if one is due."""
+        title = {"title": self.assignment.title}
+        if self.follow_up_deadline().is_due:
+            return (
+                _("%(title)s: the independent week is over, hold the follow-up conversation")
+                % title
+            )
+        if self.look_back_deadline().is_due:
+            return _("%(title)s: look back on the get-started task") % title
+        if self.get_started_on is None:
+            return _("%(title)s: do the get-started task together") % title
+        return None
 
 
 class Outcome(models.TextChoices):

@@ -158,6 +158,39 @@ def _check_second_assessor(trajectory, outcome, second_assessor):
         refuse(_("The second assessor is a coach of this department."), "second_assessor")
 
 
+def _check_moments(trajectory, held_at, next_planned_at):
+    if held_at > timezone.now():
+        refuse(_("A conversation that took place cannot be dated in the future."), "held_at")
+    if timezone.localdate(held_at) < trajectory.agreed_start:
+        refuse(_("This is before the trajectory started."), "held_at")
+    if next_planned_at and next_planned_at <= max(held_at, timezone.now()):
+        refuse(_("Plan the next conversation at a moment still to come."), "next_planned_at")
+
+
+def _check_outcome(trajectory, progress, outcome) -> AssignmentProgress | None:
+    """An outcome belongs to an assignment still in progress, and such an assignment needs
+    one."""
+    progress = _check_own_progress(trajectory, progress)
+    if progress is None and outcome:
+        refuse(_("Choose the assignment this outcome is about."), "progress")
+    if progress is not None:
+        if progress.status not in OPEN_STATUSES:
+            refuse(_("This assignment is no longer in progress."), "progress")
+        if not outcome:
+            refuse(_("Choose what the conversation decided."), "outcome")
+    return progress
+
+
+def _unrecorded(planned, trajectory) -> GuidanceConversation | None:
+    """The planned conversation being recorded, locked; refused when it already was."""
+    if planned is None:
+        return None
+    planned = GuidanceConversation.objects.select_for_update().get(pk=planned.pk)
+    if planned.trajectory_id != trajectory.pk or planned.held_at:
+        refuse(_("This conversation was already recorded."))
+    return planned
+
+
 @transaction.atomic
 def hold_conversation(
     trajectory: Trajectory,
@@ -179,26 +212,10 @@ def hold_conversation(
     out what it decided for the assignment. A next date plans the next conversation."""
     trajectory = locked(trajectory)
     check_open(trajectory)
-    if held_at > timezone.now():
-        refuse(_("A conversation that took place cannot be dated in the future."), "held_at")
-    if timezone.localdate(held_at) < trajectory.agreed_start:
-        refuse(_("This is before the trajectory started."), "held_at")
-    if next_planned_at and next_planned_at <= max(held_at, timezone.now()):
-        refuse(_("Plan the next conversation at a moment still to come."), "next_planned_at")
-    progress = _check_own_progress(trajectory, progress)
-    if progress is None and outcome:
-        refuse(_("Choose the assignment this outcome is about."), "progress")
-    if progress is not None:
-        if progress.status not in OPEN_STATUSES:
-            refuse(_("This assignment is no longer in progress."), "progress")
-        if not outcome:
-            refuse(_("Choose what the conversation decided."), "outcome")
+    _check_moments(trajectory, held_at, next_planned_at)
+    progress = _check_outcome(trajectory, progress, outcome)
     _check_second_assessor(trajectory, outcome, second_assessor)
-    if planned is not None:
-        planned = GuidanceConversation.objects.select_for_update().get(pk=planned.pk)
-        if planned.trajectory_id != trajectory.pk or planned.held_at:
-            refuse(_("This conversation was already recorded."))
-    conversation = planned or GuidanceConversation(trajectory=trajectory)
+    conversation = _unrecorded(planned, trajectory) or GuidanceConversation(trajectory=trajectory)
     write(
         conversation,
         progress=progress,
