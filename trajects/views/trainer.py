@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
@@ -26,7 +26,7 @@ from trajects.models import (
     TrajectorySkill,
 )
 from wpo import access
-from wpo.http import INVALID, run_step, wants_part
+from wpo.http import INVALID, posted_from, run_step, wants_part
 from wpo.idempotency import idempotent
 from wpo.models import Department, Person, Role
 
@@ -251,7 +251,7 @@ def _refused(request, trajectory, section, **bound):
     return render(request, template, context, status=INVALID)
 
 
-@require_POST
+@posted_from("trajects:trajectory", "note-form")
 @login_required
 @idempotent
 def add_note(request, pk):
@@ -268,7 +268,7 @@ def _progress_of(trajectory):
     return AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
 
 
-@require_POST
+@posted_from("trajects:trajectory", "conversations")
 @login_required
 @idempotent
 def plan_conversation(request, pk):
@@ -281,7 +281,7 @@ def plan_conversation(request, pk):
     return _refused(request, trajectory, "conversations", plan_form=form)
 
 
-@require_POST
+@posted_from("trajects:trajectory", "conversations")
 @login_required
 @idempotent
 def hold_conversation(request, pk):
@@ -471,7 +471,7 @@ def _progress_step(request, pk, form_class, step, done, form_name):
     return _progress_page(request, progress, INVALID, **{form_name: form})
 
 
-@require_POST
+@posted_from("trajects:progress")
 @login_required
 @idempotent
 def get_started(request, pk):
@@ -485,7 +485,7 @@ def get_started(request, pk):
     )
 
 
-@require_POST
+@posted_from("trajects:progress")
 @login_required
 @idempotent
 def look_back(request, pk):
