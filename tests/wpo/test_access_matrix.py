@@ -92,6 +92,7 @@ MATRIX = {
     "login": ("get", lambda w: {}, logged_in(REDIRECT, anonymous=OK)),
     "logout": ("post", lambda w: {}, everyone(LOGIN)),
     "health": ("get", lambda w: {}, everyone(OK)),
+    "web_manifest": ("get", lambda w: {}, everyone(OK)),
     "privacy": ("get", lambda w: {}, logged_in(OK)),
     "two_factor": ("form", lambda w: {}, logged_in(OK)),
     "set_language": ("post", lambda w: {}, everyone(REDIRECT)),
