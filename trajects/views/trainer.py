@@ -41,7 +41,7 @@ def trainer_home(request):
         .active()
         .guided_by(access.scope_of(request.user).person_id)
         .with_overview()
-        .order_by("participant__last_name", "participant__first_name")
+        .next_first()
     )
     waiting = _waiting(request.user)
     return render(
@@ -570,11 +570,14 @@ STEPS = {
         services.stop_trajectory,
         gettext_lazy("Stop the trajectory early"),
         gettext_lazy(
-            "The trajectory ends before its closing. Assignments in progress stop with it; "
-            "everything recorded stays."
+            "The trajectory stops before its closing. Planned conversations lapse and "
+            "assignments in progress stop with it; everything recorded stays, and nothing can "
+            "be added."
         ),
     ),
 }
+# A step that cannot be undone and ends the trajectory before its time: a danger's look.
+DANGEROUS = {"stop"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -597,8 +600,12 @@ def trajectory_step(request, pk, step):
         "trajectory": trajectory,
         "title": title,
         "explanation": explanation,
+        "danger": step in DANGEROUS,
         "stopping": _progress_of(trajectory).open().select_related("assignment")
         if step in ("assessment", "stop")
+        else [],
+        "lapsing": trajectory.conversations.planned().order_by("planned_at")
+        if step in ("close", "stop")
         else [],
     }
     return render(request, "trajects/step.html", context, status=status)
