@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -254,6 +255,17 @@ class Trajectory(models.Model):
             return self.order_by(
                 "-signal_level",
                 "department__name",
+                "participant__last_name",
+                "participant__first_name",
+                "pk",
+            )
+
+        def next_first(self):
+            """What comes next first: a conversation still to record, then the next planned
+            one, soonest first; without either, last. By name within. Needs
+            `with_conversation_dates()`."""
+            return self.order_by(
+                Coalesce("overdue_conversation_at", "next_conversation_at").asc(nulls_last=True),
                 "participant__last_name",
                 "participant__first_name",
                 "pk",

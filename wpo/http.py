@@ -1,10 +1,13 @@
 """What every app's views share: the status of a form that comes back with its messages, a
 service's step called from a form, htmx's partial requests, and a PDF to download."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wpo import audit
@@ -21,6 +24,25 @@ def run_step(form, step, *args, **kwargs):
     except ValidationError as error:
         add_refusal(form, error)
         return None
+
+
+def posted_from(page: str, anchor: str = ""):
+    """A save posted from the form on `page` (a URL name taking the same pk). A refused plain
+    POST answers at the save's own address; reloading or revisiting that address later is a GET,
+    which goes back to the form on its page instead of a blank 405."""
+
+    def decorator(view):
+        @wraps(view)
+        def posted_only(request, pk):
+            if request.method in ("GET", "HEAD"):
+                return redirect(reverse(page, args=[pk]) + (f"#{anchor}" if anchor else ""))
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "POST"])
+            return view(request, pk)
+
+        return posted_only
+
+    return decorator
 
 
 def wants_part(request) -> bool:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.two_factor, name="two_factor"),
     path("health/", views.health, name="health"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path("privacy/", views.privacy, name="privacy"),
     path("language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -12,3 +12,15 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// A save the server refused (422) comes back with its error summary: bring it into view and
+// move focus to it, so the trainer on a phone sees, and a screen reader reads, what to fix.
+document.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.xhr && event.detail.xhr.status === 422) {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus({ preventScroll: true });
+      summary.scrollIntoView({ block: "start" });
+    }
+  }
+});

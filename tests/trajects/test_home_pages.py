@@ -80,6 +80,31 @@ def test_trainer_home_shows_current_assignment_and_next_conversation(client, wor
     assert "Volgend gesprek" in page
 
 
+def test_trainer_home_puts_what_comes_next_first(client, world):
+    def participant(last_name, *conversation_days):
+        trajectory = TrajectoryFactory(
+            department=world.department,
+            trainer=world.trainer,
+            participant__last_name=last_name,
+        )
+        for days in conversation_days:
+            GuidanceConversationFactory(
+                trajectory=trajectory, planned_at=timezone.now() + datetime.timedelta(days=days)
+            )
+
+    world.trajectory.delete()
+    participant("Aalders")  # nothing planned: last
+    participant("Bakker", 7, 3)  # in 3 days
+    participant("Claes", 1, 14)  # tomorrow
+    participant("Dekker", -2)  # still to record: first
+    client.force_login(world.trainer.user)
+
+    page = client.get(reverse("trajects:trainer_home")).content.decode()
+
+    positions = [page.index(name) for name in ("Dekker", "Claes", "Bakker", "Aalders")]
+    assert positions == sorted(positions)
+
+
 @pytest.mark.parametrize(("days_late", "due"), [(-1, False), (0, True), (1, True)])
 def test_trainer_home_flags_a_look_back_from_its_day_in_the_badge_and_the_to_do(
     client, world, days_late, due

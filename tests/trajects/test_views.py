@@ -371,6 +371,26 @@ def test_an_unknown_step_is_not_found(trainer, world):
     assert trainer.get(url("trajectory_step", world.trajectory.pk, "fly")).status_code == 404
 
 
+def test_stopping_early_names_its_consequence_before_it_is_done(trainer, world):
+    GuidanceConversationFactory(
+        trajectory=world.trajectory,
+        planned_at=timezone.make_aware(datetime.datetime(2026, 12, 3, 10)),
+    )
+
+    page = trainer.get(url("trajectory_step", world.trajectory.pk, "stop")).content.decode()
+
+    assert "Geplande gesprekken vervallen" in page
+    assert "donderdag 3 december, 10:00" in page
+    assert 'class="button button-primary button-danger button-block"' in page
+
+
+def test_stopping_early_looks_like_a_danger_on_the_participant_page(trainer, world):
+    page = trainer.get(url("trajectory", world.trajectory.pk)).content.decode()
+
+    stop = url("trajectory_step", world.trajectory.pk, "stop")
+    assert f'<a class="button button-danger" href="{stop}">' in page
+
+
 def test_pausing_comes_back_on_the_participant_page(trainer, world):
     response = trainer.post(
         url("trajectory_step", world.trajectory.pk, "pause"),

@@ -92,6 +92,7 @@ MATRIX = {
     "login": ("get", lambda w: {}, logged_in(REDIRECT, anonymous=OK)),
     "logout": ("post", lambda w: {}, everyone(LOGIN)),
     "health": ("get", lambda w: {}, everyone(OK)),
+    "web_manifest": ("get", lambda w: {}, everyone(OK)),
     "privacy": ("get", lambda w: {}, logged_in(OK)),
     "two_factor": ("form", lambda w: {}, logged_in(OK)),
     "set_language": ("post", lambda w: {}, everyone(REDIRECT)),
@@ -421,8 +422,19 @@ def test_admin_is_for_the_administrator_only(client, world, name, role):
         assert response["Location"].startswith(reverse("admin:login"))
 
 
+# Saves posted from a form on another page: a refused plain post answers at the save's address,
+# so reloading it later goes back to that form (the page and its anchor) instead of a blank 405.
+RELOADABLE_SAVES = {
+    "trajects:add_note": ("trajects:trajectory", "#note-form"),
+    "trajects:plan_conversation": ("trajects:trajectory", "#conversations"),
+    "trajects:hold_conversation": ("trajects:trajectory", "#conversations"),
+    "trajects:get_started": ("trajects:progress", ""),
+    "trajects:look_back": ("trajects:progress", ""),
+}
 SAVES = sorted(
-    name for name, (method, _, _) in MATRIX.items() if method == "post" and name != "set_language"
+    name
+    for name, (method, _, _) in MATRIX.items()
+    if method == "post" and name != "set_language" and name not in RELOADABLE_SAVES
 )
 
 
@@ -432,3 +444,16 @@ def test_saves_refuse_a_get(client, world, name):
     _, make_kwargs, _ = MATRIX[name]
 
     assert client.get(reverse(name, kwargs=make_kwargs(world))).status_code == NOT_ALLOWED
+
+
+@pytest.mark.parametrize("name", sorted(RELOADABLE_SAVES))
+def test_reloading_a_save_address_goes_back_to_its_form(client, world, name):
+    client.force_login(world.trainer.user)
+    _, make_kwargs, _ = MATRIX[name]
+    kwargs = make_kwargs(world)
+    page, anchor = RELOADABLE_SAVES[name]
+
+    response = client.get(reverse(name, kwargs=kwargs))
+
+    assert response.status_code == REDIRECT
+    assert response["Location"] == reverse(page, kwargs=kwargs) + anchor

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
@@ -29,7 +29,7 @@ from trajects.models import (
     TrajectorySkill,
 )
 from wpo import access
-from wpo.http import INVALID, run_step, wants_part
+from wpo.http import INVALID, posted_from, run_step, wants_part
 from wpo.idempotency import idempotent
 from wpo.models import Department, Person, Role
 from wpo.services import why_not
@@ -45,7 +45,7 @@ def trainer_home(request):
         .active()
         .guided_by(access.scope_of(request.user).person_id)
         .with_overview()
-        .order_by("participant__last_name", "participant__first_name")
+        .next_first()
     )
     waiting = _waiting(request.user)
     return render(
@@ -255,7 +255,7 @@ def _refused(request, trajectory, section, **bound):
     return render(request, template, context, status=INVALID)
 
 
-@require_POST
+@posted_from("trajects:trajectory", "note-form")
 @login_required
 @idempotent
 def add_note(request, pk):
@@ -272,7 +272,7 @@ def _progress_of(trajectory):
     return AssignmentProgress.objects.filter(trajectory_skill__trajectory=trajectory)
 
 
-@require_POST
+@posted_from("trajects:trajectory", "conversations")
 @login_required
 @idempotent
 def plan_conversation(request, pk):
@@ -285,7 +285,7 @@ def plan_conversation(request, pk):
     return _refused(request, trajectory, "conversations", plan_form=form)
 
 
-@require_POST
+@posted_from("trajects:trajectory", "conversations")
 @login_required
 @idempotent
 def hold_conversation(request, pk):
@@ -477,7 +477,7 @@ def _progress_step(request, pk, form_class, step, done, form_name):
     return _progress_page(request, progress, INVALID, **{form_name: form})
 
 
-@require_POST
+@posted_from("trajects:progress")
 @login_required
 @idempotent
 def get_started(request, pk):
@@ -491,7 +491,7 @@ def get_started(request, pk):
     )
 
 
-@require_POST
+@posted_from("trajects:progress")
 @login_required
 @idempotent
 def look_back(request, pk):
@@ -603,12 +603,15 @@ STEPS = {
         services.check_stop_trajectory,
         gettext_lazy("Stop the trajectory early"),
         gettext_lazy(
-            "The trajectory ends before its closing. Assignments in progress stop with it and "
-            "conversations still planned are called off; everything recorded stays."
+            "The trajectory stops before its closing. Planned conversations are called off and "
+            "assignments in progress stop with it; everything recorded stays, and nothing can "
+            "be added."
         ),
         gettext_lazy("The trajectory is stopped."),
     ),
 }
+# A step that cannot be undone and ends the trajectory before its time: a danger's look.
+DANGEROUS = {"stop"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -634,8 +637,12 @@ def trajectory_step(request, pk, step):
         "title": action.title,
         "explanation": action.explanation,
         "refusal": why_not(action.check, trajectory),
+        "danger": step in DANGEROUS,
         "stopping": _progress_of(trajectory).open().select_related("assignment")
         if step in ("assessment", "stop")
+        else [],
+        "lapsing": trajectory.conversations.planned().order_by("planned_at")
+        if step in ("close", "stop")
         else [],
     }
     return render(request, "trajects/step.html", context, status=status)
