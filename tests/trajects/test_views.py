@@ -379,7 +379,7 @@ def test_stopping_early_names_its_consequence_before_it_is_done(trainer, world):
 
     page = trainer.get(url("trajectory_step", world.trajectory.pk, "stop")).content.decode()
 
-    assert "Geplande gesprekken vervallen" in page
+    assert "Geplande gesprekken worden afgezegd" in page
     assert "donderdag 3 december, 10:00" in page
     assert 'class="button button-primary button-danger button-block"' in page
 
