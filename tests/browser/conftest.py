@@ -57,17 +57,13 @@ def page(browser, live_server, settings):
     context.close()
 
 
+# A phone 360 by 780 px, as a trainer on the shop floor holds it.
+PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True}
+
+
 @pytest.fixture
 def phone(browser, live_server, settings):
-    """A 360 px wide phone, as a trainer on the shop floor holds it."""
-    context, page = _new_page(
-        browser,
-        live_server,
-        settings,
-        viewport={"width": 360, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
+    context, page = _new_page(browser, live_server, settings, **PHONE)
     yield page
     context.close()
 

@@ -8,7 +8,7 @@ from pprint import pformat
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import _new_page, log_in
+from tests.browser.conftest import log_in
 from tests.factories import (
     PASSWORD,
     AssignmentProgressFactory,
@@ -33,20 +33,6 @@ MEASURE = """targets => targets
   })"""
 
 
-@pytest.fixture
-def phone_780(browser, live_server, settings):
-    context, page = _new_page(
-        browser,
-        live_server,
-        settings,
-        viewport={"width": 360, "height": 780},
-        is_mobile=True,
-        has_touch=True,
-    )
-    yield page
-    context.close()
-
-
 def too_small(page) -> list:
     return [
         (name, width, height)
@@ -55,7 +41,7 @@ def too_small(page) -> list:
     ]
 
 
-def test_every_target_on_the_trainers_pages_is_a_thumb_wide(phone_780, world):
+def test_every_target_on_the_trainers_pages_is_a_thumb_wide(phone, world):
     chosen = TrajectorySkillFactory(trajectory=world.trajectory)
     progress = AssignmentProgressFactory(trajectory_skill=chosen)
     GuidanceConversationFactory(trajectory=world.trajectory)
@@ -63,7 +49,7 @@ def test_every_target_on_the_trainers_pages_is_a_thumb_wide(phone_780, world):
     GuidanceConversationFactory(
         trajectory=world.trajectory, planned_at=yesterday, held_at=yesterday
     )
-    log_in(phone_780, world.trainer.user.username, PASSWORD)
+    log_in(phone, world.trainer.user.username, PASSWORD)
     trajectory = world.trajectory.pk
     found = {}
 
@@ -74,9 +60,9 @@ def test_every_target_on_the_trainers_pages_is_a_thumb_wide(phone_780, world):
         f"/trajectories/{trajectory}/steps/pause/",
         f"/trajectories/{trajectory}/steps/stop/",
     ]:
-        phone_780.goto(path)
-        phone_780.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
-        found[path] = too_small(phone_780)
+        phone.goto(path)
+        phone.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
+        found[path] = too_small(phone)
 
     failures = {path: small for path, small in found.items() if small}
     assert not failures, pformat(failures)

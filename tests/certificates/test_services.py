@@ -76,49 +76,27 @@ def test_a_skill_not_assessed_is_left_off(closing):
     assert [item["skill"] for item in certificate.skills] == ["Je werk plannen"]
 
 
-def test_a_trajectory_closed_early_is_certified_until_its_closing(closing):
-    closed(
-        closing,
-        start=datetime.date(2026, 9, 1),
-        end=datetime.date(2027, 3, 1),
-        closed_on=datetime.date(2026, 9, 29),
-    )
-
-    certificate = issue(closing, issued_on=datetime.date(2026, 10, 2))
-
-    assert (certificate.period_start, certificate.period_end) == (
-        datetime.date(2026, 9, 1),
-        datetime.date(2026, 9, 29),
-    )
+D = datetime.date
 
 
-def test_a_trajectory_closed_late_is_certified_until_its_closing(closing):
-    closed(
-        closing,
-        start=datetime.date(2026, 3, 1),
-        end=datetime.date(2026, 9, 1),
-        closed_on=datetime.date(2026, 11, 2),
-    )
+@pytest.mark.parametrize(
+    ("agreed", "closed_on", "issued_on", "stated"),
+    [
+        ((D(2026, 9, 1), D(2027, 3, 1)), D(2026, 9, 29), D(2026, 10, 2), D(2026, 9, 29)),
+        ((D(2026, 3, 1), D(2026, 9, 1)), D(2026, 11, 2), D(2026, 11, 2), D(2026, 11, 2)),
+        ((D(2026, 3, 1), D(2027, 3, 1)), None, D(2026, 11, 20), D(2026, 11, 20)),
+    ],
+    ids=["closed early", "closed late", "not yet closed"],
+)
+def test_the_certificate_states_the_period_from_the_start_to_the_closing_or_the_issue(
+    closing, agreed, closed_on, issued_on, stated
+):
+    start, end = agreed
+    closed(closing, start=start, end=end, closed_on=closed_on)
 
-    certificate = issue(closing, issued_on=datetime.date(2026, 11, 2))
+    certificate = issue(closing, issued_on=issued_on)
 
-    assert (certificate.period_start, certificate.period_end) == (
-        datetime.date(2026, 3, 1),
-        datetime.date(2026, 11, 2),
-    )
-
-
-def test_a_trajectory_not_yet_closed_is_certified_until_the_issue_date(closing):
-    closed(
-        closing,
-        start=datetime.date(2026, 3, 1),
-        end=datetime.date(2027, 3, 1),
-        closed_on=None,
-    )
-
-    certificate = issue(closing, issued_on=datetime.date(2026, 11, 20))
-
-    assert certificate.period_end == datetime.date(2026, 11, 20)
+    assert (certificate.period_start, certificate.period_end) == (start, stated)
 
 
 def test_a_reissue_states_the_period_as_it_is_then(closing):

@@ -215,3 +215,16 @@ def test_a_refused_assessment_shows_the_level_saved(coach, world, assessing):
     assert response.status_code == INVALID
     assert "Intussen door iemand anders opgeslagen" in page
     assert world.trainer.full_name in page.split("Intussen door iemand anders opgeslagen")[-1]
+
+
+def test_a_conversation_past_its_correction_window_is_refused_on_the_page_in_the_services_words(
+    client, world, held
+):
+    GuidanceConversation.objects.filter(pk=held.pk).update(recorded_at=later(-8))
+    client.force_login(world.trainer.user)
+
+    response = client.get(reverse("trajects:edit_conversation", args=[held.pk]), follow=True)
+
+    assert (
+        "Je kunt een gesprek tot 7 dagen na het vastleggen corrigeren." in response.content.decode()
+    )

@@ -4,6 +4,7 @@ note (U+202E turns the text after it around) cannot change how the rest of the p
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import FloorNoteFactory, InterestFactory
@@ -17,7 +18,11 @@ def marked(world):
     """The participant's name, a note and a registration's wish with the mark in them, stored
     as they are (past whatever cleans what is typed), so only the display stands between."""
     participant = world.trajectory.participant
-    Person.objects.filter(pk=participant.pk).update(last_name=f"Amrani{RIGHT_TO_LEFT_OVERRIDE}exe")
+    with connection.cursor() as cursor:  # the name field itself strips it: straight to the row
+        cursor.execute(
+            f"UPDATE {Person._meta.db_table} SET last_name = %s WHERE id = %s",
+            [f"Amrani{RIGHT_TO_LEFT_OVERRIDE}exe", participant.pk],
+        )
     FloorNoteFactory(trajectory=world.trajectory, text=f"Vroeg {RIGHT_TO_LEFT_OVERRIDE}hulp")
     InterestFactory(
         person__department=world.department,

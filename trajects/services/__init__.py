@@ -16,6 +16,7 @@ from trajects.services.coaching import (
 from trajects.services.conversations import (
     add_note,
     cancel_conversation,
+    check_edit_conversation,
     confirm_conversation,
     edit_conversation,
     hold_conversation,
@@ -56,6 +57,7 @@ __all__ = [
     "cancel_meeting",
     "change_meeting",
     "check_close_trajectory",
+    "check_edit_conversation",
     "check_pause_trajectory",
     "check_resume_trajectory",
     "check_start_assessment",

@@ -249,6 +249,15 @@ def hold_conversation(
     return conversation
 
 
+def check_edit_conversation(conversation: GuidanceConversation):
+    check_open(conversation.trajectory)
+    if not conversation.can_be_edited:  # the trajectory runs: so it is too late
+        refuse(
+            _("A conversation can be corrected up to %(days)s days after it was recorded.")
+            % {"days": settings.WPO_CONVERSATION_EDIT_DAYS}
+        )
+
+
 @transaction.atomic
 def edit_conversation(
     conversation: GuidanceConversation,
@@ -264,17 +273,13 @@ def edit_conversation(
     """Correct what was written. The outcome and dates stay: they moved the assignment on.
     Every version is kept in the conversation's history; a correction made on an outdated
     page is refused, with what was saved since."""
-    check_open(locked(conversation.trajectory))
+    locked(conversation.trajectory)
     conversation = (
         GuidanceConversation.objects.select_for_update(of=("self",))
         .select_related("trajectory")
         .get(pk=conversation.pk)
     )
-    if not conversation.can_be_edited:  # the trajectory runs: so it is too late
-        refuse(
-            _("A conversation can be corrected up to %(days)s days after it was recorded.")
-            % {"days": settings.WPO_CONVERSATION_EDIT_DAYS}
-        )
+    check_edit_conversation(conversation)
     texts = {
         "participant_account": participant_account,
         "trainer_observations": trainer_observations,

@@ -320,8 +320,9 @@ def _guided_conversation(request, pk):
 @idempotent
 def edit_conversation(request, pk):
     conversation = _guided_conversation(request, pk)
-    if not conversation.can_be_edited:
-        messages.error(request, _("This conversation can no longer be corrected."))
+    refusal = why_not(services.check_edit_conversation, conversation)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("trajects:trajectory", pk=conversation.trajectory_id)
     initial = model_to_dict(conversation, fields=forms.ConversationTextForm.base_fields)
     form = forms.ConversationEditForm(
