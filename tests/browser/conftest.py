@@ -4,21 +4,10 @@ Playwright's own browser download does not work here, so we launch /usr/bin/chro
 the tests are skipped with a message, except under CI, where a missing browser fails the run."""
 
 import os
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path(os.environ.get("WPO_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",  # we run as root in CI
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # this machine has no internet: stop Chromium calling out
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from wpo.chromium import CHROMIUM, CHROMIUM_ARGS
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around
 # it are ordinary blocking calls and safe.

@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from wpo import demo
+from wpo.chromium import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = os.environ.get("WPO_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"viewport": {"width": 360, "height": 780}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 # login, browser, page, file: what a newcomer should see first
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             from playwright.sync_api import sync_playwright
         except ImportError as error:
             raise CommandError("Playwright is missing: install the dev dependencies.") from error
-        if not shutil.which("pdftoppm") or not Path(CHROMIUM).exists():
+        if not shutil.which("pdftoppm") or not CHROMIUM.exists():
             raise CommandError("apt-get install chromium poppler-utils, then try again.")
         output.mkdir(parents=True, exist_ok=True)
         with (
@@ -59,9 +59,7 @@ class Command(BaseCommand):
             demo_site(Path(folder)) as (url, run),
             sync_playwright() as playwright,
         ):
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-            )
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for username, device, path, name in SHOTS:
                 self.page(browser, url, username, device, path, output / name)
             certificate = run("shell", "--no-imports", "-c", FIRST_CERTIFICATE).strip()
