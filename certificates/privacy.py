@@ -26,6 +26,15 @@ def certificates_in_export(sender, person, **kwargs):
     }
 
 
+@receiver(privacy.audited_records)
+def certificates_audited(sender, person, **kwargs):
+    certificates = list(Certificate.objects.filter(trajectory__participant=person))
+    return [
+        *certificates,
+        *CertificateBatch.objects.filter(certificates__in=certificates).distinct(),
+    ]
+
+
 @receiver(privacy.anonymising)
 def certificates_keep_initials(sender, person, trajectory_ids, **kwargs):
     certificates = Certificate.objects.filter(trajectory_id__in=trajectory_ids)

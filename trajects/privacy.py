@@ -39,6 +39,9 @@ from wpo.models import AuditAction, AuditEvent, Membership, Person
 personal_data = Signal()
 # receivers anonymise their records of `person` and return {what: how many}
 anonymising = Signal()
+# receivers return the records of their app that hold `person`'s data (a certificate, a
+# printed batch), so that who downloaded them is in the export's audit log too
+audited_records = Signal()
 
 REMOVED = "—"
 ANONYMOUS = "Geanonimiseerd"
@@ -139,15 +142,15 @@ def _escalation(row) -> dict:
 
 
 def _audit_log(person, trajectories) -> list[dict]:
-    """Who looked at or downloaded the person's data: the audit events on them and on their
-    trajectories, newest first."""
-    events = AuditEvent.objects.filter(
-        Q(object_type=Person._meta.label, object_id=str(person.pk))
-        | Q(
-            object_type=Trajectory._meta.label,
-            object_id__in=[str(trajectory.pk) for trajectory in trajectories],
-        )
-    ).select_related("user__person")
+    """Who looked at or downloaded the person's data: the audit events on them, on their
+    trajectories and on what other apps hold of them, newest first."""
+    records = [person, *trajectories]
+    for _receiver, more in audited_records.send(sender=Person, person=person):
+        records += more
+    about = Q(pk__in=[])
+    for record in records:
+        about |= Q(object_type=record._meta.label, object_id=str(record.pk))
+    events = AuditEvent.objects.filter(about).select_related("user__person")
     return [
         {"who": _login(row.user), "what": row.get_action_display(), "when": row.at}
         for row in events
