@@ -228,6 +228,8 @@ def database_url(request, tmp_path):
         server.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+# a whole production stack: migrate, seed, gunicorn up and down; minutes on a busy machine
+@pytest.mark.timeout(360)
 def test_ten_phones_saving_at_once_store_every_save_and_see_no_error(
     database_url, static_root, request
 ):
