@@ -43,7 +43,6 @@ TOO_MANY_REQUESTS = 429
 def _private(response):
     """Nothing of the participant stays in a shared cache or the browser's cache."""
     patch_cache_control(response, private=True, no_store=True)
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
