@@ -3,6 +3,7 @@ import socket
 from dataclasses import dataclass
 
 import pytest
+from django.urls import reverse
 
 from tests.factories import (
     DepartmentFactory,
@@ -11,6 +12,7 @@ from tests.factories import (
     staff_member,
 )
 from tests.serving import manage, production_environment
+from trajects.services.participant import make_link
 from wpo.models import Department, Person, Role
 
 
@@ -103,3 +105,11 @@ def world(db) -> World:
             department=department, trainer=staff_member(Role.TRAINER, department)
         ),
     )
+
+
+def open_personal_link(client, trajectory):
+    """The participant opens a new personal link of `trajectory` on `client`: their session."""
+    token = make_link(trajectory)
+    response = client.get(reverse("trajects:participant_open", args=[token]))
+    assert response.status_code == 302
+    return token

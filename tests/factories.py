@@ -16,6 +16,7 @@ from trajects.models import (
     Meeting,
     MeetingAttendance,
     MeetingKind,
+    ParticipantWords,
     Pause,
     PhaseChange,
     Trajectory,
@@ -156,6 +157,19 @@ class GuidanceConversationFactory(factory.django.DjangoModelFactory):
 
     trajectory = factory.SubFactory(TrajectoryFactory)
     planned_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+
+
+class ParticipantWordsFactory(factory.django.DjangoModelFactory):
+    """An answer the participant wrote to a general question on their own page."""
+
+    class Meta:
+        model = ParticipantWords
+
+    progress = factory.SubFactory(AssignmentProgressFactory)
+    trajectory = factory.SelfAttribute("progress.trajectory_skill.trajectory")
+    kind = "answer"
+    question = 1
+    text = "Ik vind het lastig om te vragen."
 
 
 class FloorNoteFactory(factory.django.DjangoModelFactory):

@@ -291,9 +291,18 @@ class Trajectory(models.Model):
             )
             return (
                 self.select_related(
-                    "participant", "department__business_unit", "trainer", "coach", "interest"
+                    "participant",
+                    "department__business_unit",
+                    "trainer",
+                    "coach",
+                    "interest",
+                    "participant_link",
                 )
                 .prefetch_related(
+                    Prefetch(
+                        "words",
+                        queryset=ParticipantWords.objects.select_related("progress__assignment"),
+                    ),
                     Prefetch(
                         "skills",
                         queryset=TrajectorySkill.objects.select_related(
@@ -383,6 +392,11 @@ class Trajectory(models.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_on is None and self.stopped_on is None
+
+    @property
+    def has_participant_link(self) -> bool:
+        """Needs `with_detail()` (or costs a query)."""
+        return hasattr(self, "participant_link")
 
     @property
     def current_progress(self) -> list["AssignmentProgress"]:
@@ -823,6 +837,11 @@ class GuidanceConversation(Versioned):
         _("confirmed by the participant at"), null=True, blank=True
     )
     participant_initials = models.CharField(_("participant's initials"), max_length=8, blank=True)
+    confirmed_on_own_page = models.BooleanField(
+        _("confirmed on the participant's own page"),
+        default=False,
+        help_text=_("Through their personal link: stronger than initials on a staff phone."),
+    )
     author = recorded_by(_("written by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     recorded_at = models.DateTimeField(
@@ -873,8 +892,11 @@ class GuidanceConversation(Versioned):
             ),
             models.CheckConstraint(
                 condition=Q(participant_confirmed_at__isnull=True)
-                | (Q(held_at__isnull=False) & ~Q(participant_initials="")),
-                name="conversation_confirmation_held_with_initials",
+                | (
+                    Q(held_at__isnull=False)
+                    & (~Q(participant_initials="") | Q(confirmed_on_own_page=True))
+                ),
+                name="conversation_confirmation_held_with_initials_or_own_page",
             ),
         ]
 
@@ -1223,3 +1245,113 @@ class Escalation(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+
+class ParticipantLink(models.Model):
+    """The participant's personal link: a long random token that opens their own pages, without
+    a password. Only the token's hash is kept (as for a password), so the database cannot give
+    it away; the trainer sees the token once, when it is made. A new link replaces the row and
+    so ends the old one; a closed or stopped trajectory ends it too (checked at use)."""
+
+    trajectory = models.OneToOneField(
+        Trajectory,
+        on_delete=models.CASCADE,
+        related_name="participant_link",
+        verbose_name=_("trajectory"),
+    )
+    token_hash = models.CharField(_("hash of the token"), max_length=64, unique=True)
+    made_by = recorded_by(_("made by"))
+    made_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+
+    def __str__(self):
+        return f"{self.trajectory} ({self.made_at:%d-%m-%Y})"
+
+
+class LinkMiss(models.Model):
+    """A personal link that did not work, by a hashed address: enough to slow down guessing,
+    without keeping who tried."""
+
+    client = models.CharField(_("client"), max_length=64, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal link that did not work")
+        verbose_name_plural = _("personal links that did not work")
+
+    def __str__(self):
+        return f"{self.client[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class WordsKind(models.TextChoices):
+    """What the participant writes on their own pages."""
+
+    ANSWER = "answer", _("answer to a general question")
+    LOOK_BACK = "look_back", _("how it went")
+    WISH = "wish", _("what I want to learn")
+    QUESTION = "question", _("question for the trainer")
+
+
+PER_ASSIGNMENT = [WordsKind.ANSWER, WordsKind.LOOK_BACK]
+
+
+class ParticipantWords(Versioned):
+    """What the participant wrote themselves, in their own words: an answer to a general
+    question of an assignment (`progress` and `question`, counted from 1), how the get-started
+    task went (`progress`), what they want to learn, or a question for the trainer. One row per
+    place to write; every save is kept in the history, so two devices lose nothing."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, on_delete=models.CASCADE, related_name="words", verbose_name=_("trajectory")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=WordsKind.choices)
+    progress = models.ForeignKey(
+        AssignmentProgress,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="words",
+        verbose_name=_("assignment"),
+    )
+    question = models.PositiveSmallIntegerField(_("question number"), default=0)
+    text = models.TextField(_("text"))
+    written_at = models.DateTimeField(_("written at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = TrajectoryPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "progress_id", "question"]
+        verbose_name = _("participant's words")
+        verbose_name_plural = _("participant's words")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=WordsKind.values), name="participant_words_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PER_ASSIGNMENT, progress__isnull=False)
+                | (~Q(kind__in=PER_ASSIGNMENT) & Q(progress__isnull=True)),
+                name="participant_words_assignment_when_per_assignment",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=WordsKind.ANSWER, question__gte=1)
+                | (~Q(kind=WordsKind.ANSWER) & Q(question=0)),
+                name="participant_words_question_for_answers",
+            ),
+            models.UniqueConstraint(
+                fields=["trajectory", "kind"],
+                condition=Q(progress__isnull=True),
+                name="participant_words_once_per_trajectory",
+            ),
+            models.UniqueConstraint(
+                fields=["progress", "kind", "question"],
+                condition=Q(progress__isnull=False),
+                name="participant_words_once_per_place",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trajectory} — {self.get_kind_display()}"

@@ -27,6 +27,8 @@ from trajects.models import (
     Interest,
     Meeting,
     MeetingAttendance,
+    ParticipantLink,
+    ParticipantWords,
     Pause,
     PhaseChange,
     Trajectory,
@@ -220,6 +222,7 @@ def _trajectory(trajectory) -> dict:
                 "next_planned_at": row.next_planned_at,
                 "confirmed_with_initials": row.participant_initials,
                 "confirmed_at": row.participant_confirmed_at,
+                "confirmed_on_own_page": row.confirmed_on_own_page,
             }
             for row in conversations.select_related("second_assessor")
         ],
@@ -227,6 +230,19 @@ def _trajectory(trajectory) -> dict:
             GuidanceConversation, trajectory, CONVERSATION_TEXTS
         ),
         "earlier_versions_of_notes": _earlier_versions(FloorNote, trajectory, ["text"]),
+        "own_words": [
+            {
+                "kind": row.get_kind_display(),
+                "assignment": row.progress.assignment.title if row.progress else None,
+                "question": row.question or None,
+                "written_at": row.written_at,
+                "words": row.text,
+            }
+            for row in ParticipantWords.objects.filter(trajectory=trajectory).select_related(
+                "progress__assignment"
+            )
+        ],
+        "earlier_versions_of_own_words": _earlier_versions(ParticipantWords, trajectory, ["text"]),
         "phase_changes": [
             {"phase": row.get_phase_display(), "date": row.changed_on}
             for row in PhaseChange.objects.filter(trajectory=trajectory)
@@ -259,6 +275,12 @@ LABELS = {
     "conversations": _("Guidance conversations"),
     "earlier_versions_of_conversations": _("Earlier versions of conversations"),
     "earlier_versions_of_notes": _("Earlier versions of floor notes"),
+    "own_words": _("What the participant wrote themselves"),
+    "earlier_versions_of_own_words": _("Earlier versions of what the participant wrote"),
+    "kind": _("kind"),
+    "question": _("question number"),
+    "words": _("text"),
+    "confirmed_on_own_page": _("confirmed on the participant's own page"),
     "phase_changes": _("Phases"),
     "escalations": _("Escalations"),
     "meetings": _("Meetings"),
@@ -449,7 +471,10 @@ def anonymise(person: Person, *, dry_run: bool = False, by=None) -> dict:
             answer=REMOVED,
         ),
         "registrations": _clear(Interest.objects.filter(person=person), wish=""),
+        "own words": _clear(ParticipantWords.objects.filter(**of_them), text=REMOVED),
     }
+    # their personal link ends: nothing may open their pages any more
+    ParticipantLink.objects.filter(**of_them).delete()
     # every earlier version, of rows that still exist and of rows deleted since
     skill_ids = TrajectorySkill.history.filter(**of_them).values("id")
     for model, rows in [
@@ -458,6 +483,7 @@ def anonymise(person: Person, *, dry_run: bool = False, by=None) -> dict:
         (AssignmentProgress, {"trajectory_skill_id__in": skill_ids}),
         (GuidanceConversation, of_them),
         (FloorNote, of_them),
+        (ParticipantWords, of_them),
         (Pause, of_them),
         (Interest, {"person_id": person.pk}),
     ]:

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from trajects import calendar
-from trajects.views import coach, coaching, organisation, privacy, trainer
+from trajects.views import coach, coaching, organisation, participant, privacy, trainer
 
 app_name = "trajects"
 urlpatterns = [
@@ -9,6 +9,15 @@ urlpatterns = [
     path("trainer/calendar/", calendar.subscribe, name="calendar"),
     path("trainer/calendar/new-link/", calendar.renew, name="calendar_renew"),
     path("calendar/<str:token>.ics", calendar.feed, name="calendar_feed"),
+    # the participant's own pages: the personal link opens them, without a login
+    path("p/<str:token>/", participant.open_link, name="participant_open"),
+    path("mijn/", participant.mine, name="mine"),
+    path("mijn/opdracht/<int:pk>/", participant.assignment, name="mine_assignment"),
+    path("mijn/opdracht/<int:pk>/vraag/<int:number>/", participant.answer, name="mine_answer"),
+    path("mijn/opdracht/<int:pk>/hoe-ging-het/", participant.look_back, name="mine_look_back"),
+    path("mijn/schrijven/<slug:kind>/", participant.write_own, name="mine_write"),
+    path("mijn/gesprekken/<int:pk>/besproken/", participant.confirm, name="mine_confirm"),
+    path("mijn/klaar/", participant.done, name="mine_done"),
     path("coach/", coach.coach_home, name="coach_home"),
     path("coach/participants.<slug:fmt>", coach.coach_export, name="coach_export"),
     path("organisation/", organisation.organisation, name="organisation"),
@@ -19,6 +28,16 @@ urlpatterns = [
     path("trajectories/<int:pk>/", trainer.trajectory_detail, name="trajectory"),
     path("people/<int:pk>/personal-data/", privacy.personal_data, name="personal_data"),
     path("trajectories/<int:pk>/history/", trainer.trajectory_history, name="history"),
+    path(
+        "trajectories/<int:pk>/personal-link/",
+        participant.make_link,
+        name="participant_link",
+    ),
+    path(
+        "trajectories/<int:pk>/personal-link/card/",
+        participant.card,
+        name="participant_card",
+    ),
     path("trajectories/<int:pk>/skills/", trainer.choose_skills, name="choose_skills"),
     path("trajectories/<int:pk>/notes/", trainer.add_note, name="add_note"),
     path(

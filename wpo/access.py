@@ -26,6 +26,7 @@ other way round.
 from dataclasses import dataclass
 from functools import wraps
 
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -227,6 +228,41 @@ def escalation_q(user) -> Q:
     if not scope.coach_of:
         return NOTHING
     return Q(department__in=scope.coach_of) | Q(raised_by_id=scope.person_id)
+
+
+# The participant has no login: their personal link opens a short session of its own, which
+# holds the link it was opened with (not the token) and when. It opens that participant's own
+# pages and nothing else: it is no login, so every staff page sends it to log in.
+PARTICIPANT_SESSION = "wpo.participant"
+PARTICIPANT_HOURS = 2
+
+
+def open_participant_session(request, link_id: int, now):
+    """After a working link: a fresh session (whoever was logged in on this device is logged
+    out first, so a shared tablet never mixes a staff login with a participant's pages), ended
+    when the browser closes or after `PARTICIPANT_HOURS`."""
+    logout(request)
+    request.session[PARTICIPANT_SESSION] = {"link": link_id, "since": now.timestamp()}
+    request.session.set_expiry(0)
+
+
+def close_participant_session(request):
+    request.session.pop(PARTICIPANT_SESSION, None)
+
+
+def participant_trajectory(request, queryset, now):
+    """The trajectory whose personal link opened this session, from `queryset`, or None: no
+    session, a session older than `PARTICIPANT_HOURS`, a link replaced by a newer one, or a
+    trajectory that was closed or stopped since."""
+    opened = request.session.get(PARTICIPANT_SESSION)
+    if not isinstance(opened, dict):
+        return None
+    if now.timestamp() - opened.get("since", 0) > PARTICIPANT_HOURS * 3600:
+        close_participant_session(request)
+        return None
+    return queryset.filter(
+        participant_link__pk=opened.get("link"), closed_on__isnull=True, stopped_on__isnull=True
+    ).first()
 
 
 def get_visible_or_404(queryset, user, **lookup):

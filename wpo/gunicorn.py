@@ -31,7 +31,8 @@ access_log_format = (
 
 
 class Logger(glogging.Logger):
-    """gunicorn's own, with the calendar link's key hidden in the request lines and in the
+    """gunicorn's own, with the calendar link's key and the participant's personal link
+    (wpo.logs) hidden in the request lines and in the
     errors that name a path ("Error handling request /calendar/...")."""
 
     hide_secrets = HideSecrets()

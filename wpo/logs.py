@@ -7,11 +7,15 @@ import re
 # The calendar feed's token (trajects.calendar): the person's id, a dot, the signature. It is
 # the key to the feed, so a log line must not carry it; the rest of the path stays readable.
 CALENDAR_TOKEN = re.compile(r"/calendar/\d+\.[\w-]*")
-HIDDEN = "/calendar/<token>"
+# The participant's personal link (trajects.participant): /p/ and the random token.
+PARTICIPANT_TOKEN = re.compile(r"/p/[^/\s\"'?]+")
+SECRETS = [(CALENDAR_TOKEN, "/calendar/<token>"), (PARTICIPANT_TOKEN, "/p/<token>")]
 
 
 def hide_secrets(text: str) -> str:
-    return CALENDAR_TOKEN.sub(HIDDEN, text)
+    for secret, hidden in SECRETS:
+        text = secret.sub(hidden, text)
+    return text
 
 
 class HideSecrets(logging.Filter):

@@ -287,6 +287,7 @@ class AuditAction(models.TextChoices):
     SECOND_STEP_FAILED = "second_step_failed", _("wrong code in the second step")
     APP_LINKED = "app_linked", _("authenticator app linked")
     CALENDAR_RENEWED = "calendar_renewed", _("new calendar link made")
+    PARTICIPANT_LINK_MADE = "participant_link_made", _("personal link of a participant made")
     LOGOUT = "logout", _("logged out")
     EXPORT = "export", _("exported")
     DOWNLOAD = "download", _("downloaded")

@@ -278,6 +278,8 @@ WPO_ORGANISATION_LOGO = env_str("WPO_ORGANISATION_LOGO", "img/logo.svg")
 WPO_SITE_URL = env_str("WPO_SITE_URL", "")
 # Unknown codes one address may try on the public verification page per hour (guessing).
 WPO_VERIFY_MISSES_PER_HOUR = env_int("WPO_VERIFY_MISSES_PER_HOUR", 20)
+# Personal links of participants that did not work, per address per hour (guessing).
+WPO_LINK_MISSES_PER_HOUR = env_int("WPO_LINK_MISSES_PER_HOUR", 20)
 
 # Background work (batch printing of certificates) in the database; `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

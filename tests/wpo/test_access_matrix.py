@@ -1,12 +1,17 @@
 """Every URL pattern x every role: who gets the page, who is sent to log in, who gets 403 (in
 scope, not their action) and who gets 404 (outside their scope). A URL pattern without a row
-here fails `test_every_url_pattern_has_a_row`."""
+here fails `test_every_url_pattern_has_a_row`.
+
+The participant is a role of its own: no login, but the session their personal link opened
+(for `world.trajectory`). Every staff page sends them to log in; their own pages show only
+their own trajectory."""
 
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from tests.conftest import open_personal_link
 from tests.factories import (
     AssignmentProgressFactory,
     CertificateBatchFactory,
@@ -19,9 +24,11 @@ from tests.factories import (
     TrajectorySkillFactory,
 )
 from trajects.calendar import feed_token
+from trajects.services.participant import make_link
 
 ROLES = [
     "anonymous",
+    "participant",
     "trainer",
     "other_trainer",
     "coach",
@@ -37,8 +44,27 @@ def everyone(status):
     return dict.fromkeys(ROLES, status)
 
 
+STAFF = ROLES[2:]
+
+
 def logged_in(status, **overrides):
-    return {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], status), **overrides}
+    return {"anonymous": LOGIN, "participant": LOGIN, **dict.fromkeys(STAFF, status), **overrides}
+
+
+def own_page(status):
+    """A page of the participant's own: theirs only; everyone else gets the page that says
+    the link does not work (404), as for a link that ended."""
+    return {**everyone(NOT_FOUND), "participant": status}
+
+
+def enter(client, world, role):
+    """The visitor of a row: logged in, holding the participant's session, or neither."""
+    if role == "participant":
+        open_personal_link(client, world.trajectory)
+        return
+    user = world.user(role)
+    if user is not None:
+        client.force_login(user)
 
 
 def guides(status):
@@ -73,6 +99,13 @@ def forged_token(w):
     return f"{w.trainer.pk}.{signature}"
 
 
+def replaced_link(w):
+    """A link of `other_trajectory` that a newer one ended."""
+    old = make_link(w.other_trajectory)
+    make_link(w.other_trajectory)
+    return old
+
+
 def kick_off(w):
     """A kick-off `coach` organises for their department, with its trainer invited."""
     meeting = MeetingFactory(organiser=w.coach)
@@ -89,7 +122,7 @@ def escalation(w):
 # shows; "form" a page that shows a form and takes its post; "post" only takes a post.
 MATRIX = {
     "home": ("get", lambda w: {}, logged_in(REDIRECT)),
-    "login": ("get", lambda w: {}, logged_in(REDIRECT, anonymous=OK)),
+    "login": ("get", lambda w: {}, logged_in(REDIRECT, anonymous=OK, participant=OK)),
     "logout": ("post", lambda w: {}, everyone(LOGIN)),
     "health": ("get", lambda w: {}, everyone(OK)),
     "web_manifest": ("get", lambda w: {}, everyone(OK)),
@@ -165,6 +198,33 @@ MATRIX = {
         lambda w: {"token": feed_token(w.trainer)},
         everyone(OK),
     ),
+    # the participant's personal link: whoever holds it gets in (and is logged out first)
+    "trajects:participant_open": (
+        "get",
+        lambda w: {"token": make_link(w.trajectory)},
+        everyone(REDIRECT),
+    ),
+    "trajects:mine": ("get", lambda w: {}, own_page(OK)),
+    "trajects:mine_assignment": ("get", lambda w: {"pk": progress(w).pk}, own_page(OK)),
+    # an empty post: let in, and refused in plain words (422), nothing saved
+    "trajects:mine_answer": (
+        "post",
+        lambda w: {"pk": progress(w).pk, "number": 1},
+        own_page(INVALID),
+    ),
+    "trajects:mine_look_back": ("post", lambda w: {"pk": progress(w).pk}, own_page(INVALID)),
+    "trajects:mine_write": ("post", lambda w: {"kind": "question"}, own_page(INVALID)),
+    "trajects:mine_confirm": (
+        "post",
+        lambda w: {"pk": held_conversation(w).pk},
+        own_page(REDIRECT),
+    ),
+    # "Klaar": anyone may forget the participant's session; the page after it holds nothing
+    "trajects:mine_done": ("form", lambda w: {}, everyone(OK)),
+    # made by the trainer or coach: the page shows the new link once; the card is printed
+    # from it (an empty post prints nothing and goes back)
+    "trajects:participant_link": ("post", lambda w: {"pk": w.trajectory.pk}, guides(OK)),
+    "trajects:participant_card": ("post", lambda w: {"pk": w.trajectory.pk}, guides(REDIRECT)),
     "trajects:coach_home": (
         "get",
         lambda w: {},
@@ -335,6 +395,18 @@ OBJECT_ROWS = {
         lambda w: {"pk": InterestFactory(person__department=w.other_department).pk},
         logged_in(NOT_FOUND, other_trainer=OK, other_coach=OK, project_manager=FORBIDDEN),
     ),
+    "another participant's assignment": (
+        "trajects:mine_assignment",
+        lambda w: {
+            "pk": AssignmentProgressFactory(trajectory_skill__trajectory=w.other_trajectory).pk
+        },
+        everyone(NOT_FOUND),
+    ),
+    "a personal link replaced by a newer one": (
+        "trajects:participant_open",
+        lambda w: {"token": replaced_link(w)},
+        everyone(NOT_FOUND),
+    ),
     "a calendar feed with a forged token": (
         "trajects:calendar_feed",
         lambda w: {"token": forged_token(w)},
@@ -372,9 +444,7 @@ def outcome(response):
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_access(client, world, name, role):
     method, make_kwargs, expected = MATRIX[name]
-    user = world.user(role)
-    if user is not None:
-        client.force_login(user)
+    enter(client, world, role)
     http_method = "post" if method == "post" else "get"
     response = getattr(client, http_method)(reverse(name, kwargs=make_kwargs(world)))
     assert outcome(response) == expected[role]
@@ -384,9 +454,7 @@ def test_access(client, world, name, role):
 @pytest.mark.parametrize("row", sorted(OBJECT_ROWS))
 def test_access_to_each_object(client, world, row, role):
     name, make_kwargs, expected = OBJECT_ROWS[row]
-    user = world.user(role)
-    if user is not None:
-        client.force_login(user)
+    enter(client, world, role)
     response = client.get(reverse(name, kwargs=make_kwargs(world)))
     assert outcome(response) == expected[role]
 
@@ -411,9 +479,7 @@ ADMIN_PAGES = ["admin:index"] + [
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", ADMIN_PAGES)
 def test_admin_is_for_the_administrator_only(client, world, name, role):
-    user = world.user(role)
-    if user is not None:
-        client.force_login(user)
+    enter(client, world, role)
     response = client.get(reverse(name))
     if role == "admin":
         assert response.status_code == OK
@@ -430,6 +496,7 @@ RELOADABLE_SAVES = {
     "trajects:hold_conversation": ("trajects:trajectory", "#conversations"),
     "trajects:get_started": ("trajects:progress", ""),
     "trajects:look_back": ("trajects:progress", ""),
+    "trajects:participant_link": ("trajects:trajectory", "#participant-link"),
 }
 SAVES = sorted(
     name

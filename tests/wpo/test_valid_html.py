@@ -21,7 +21,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
-from tests.wpo.test_access_matrix import INVALID, MATRIX, OK, ROLES
+from tests.wpo.test_access_matrix import INVALID, MATRIX, OK, ROLES, enter
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def matrix_pages(pages: Pages, world):
             url = reverse(name, kwargs=make_kwargs(world))
             for role in ROLES:
                 if expected[role] in SEEN and not seen_as_colleague(role, expected):
-                    matrix_page(pages, world.user(role), method, url, f"{role} {url}")
+                    matrix_page(pages, world, role, method, url, f"{role} {url}")
             transaction.set_rollback(True)
 
 
@@ -109,10 +109,9 @@ def seen_as_colleague(role: str, expected: dict) -> bool:
     return colleague != role and expected[colleague] == expected[role]
 
 
-def matrix_page(pages: Pages, user, method: str, url: str, label: str):
+def matrix_page(pages: Pages, world, role: str, method: str, url: str, label: str):
     client = Client()
-    if user:
-        client.force_login(user)
+    enter(client, world, role)
     if method != "post":
         pages.add(client.get(url), label)
         part = client.get(url, headers={"HX-Request": "true", "HX-Current-URL": url})

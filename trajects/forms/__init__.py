@@ -13,6 +13,7 @@ from trajects.forms.conversations import (
     PlanForm,
 )
 from trajects.forms.organisation import PdfForm, ReportForm
+from trajects.forms.participant import CardForm, WordsForm
 from trajects.forms.steps import (
     AssessForm,
     GetStartedForm,
@@ -29,6 +30,7 @@ from trajects.forms.steps import (
 __all__ = [
     "AnswerForm",
     "AssessForm",
+    "CardForm",
     "CoachFilterForm",
     "ConfirmForm",
     "ConversationEditForm",
@@ -51,4 +53,5 @@ __all__ = [
     "StartForm",
     "StepForm",
     "StopForm",
+    "WordsForm",
 ]

@@ -27,6 +27,7 @@ from trajects.models import (
     Interest,
     Trajectory,
     TrajectorySkill,
+    WordsKind,
 )
 from wpo import access
 from wpo.http import INVALID, posted_from, run_step, wants_part
@@ -187,7 +188,14 @@ def _detail_context(request, trajectory, **bound):
     if progress is None and len(current) == 1:
         progress = current[0].pk
     skill_id = _skill_filter(request)
+    current_ids = {row.pk for row in current}
     context = {
+        # what the participant wrote about the assignments in progress, above the form
+        "words_now": [
+            words
+            for words in trajectory.words.all()
+            if words.progress_id in current_ids or words.kind == WordsKind.QUESTION
+        ],
         "trajectory": trajectory,
         "may_guide": access.may_guide(request.user, trajectory),
         "may_export": access.may_handle_personal_data(request.user, trajectory.participant),

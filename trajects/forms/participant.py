@@ -1,0 +1,30 @@
+"""The participant's forms: a place to write in their own words, and the card to print."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wpo.forms import VersionedForm
+
+
+class WordsForm(VersionedForm):
+    # Not required here: the service says what is missing in the participant's words, and
+    # keeps the length rule in one place.
+    text = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "true"}),
+    )
+
+    def __init__(self, *args, label=None, words=None, **kwargs):
+        if words is not None:
+            kwargs.setdefault("initial", {"text": words.text, "version": words.version})
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["text"].label = label
+
+
+class CardForm(forms.Form):
+    """The token, as the page that showed it posts it back: only the current one prints."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
