@@ -46,7 +46,9 @@ class ConversationTextForm(forms.Form):
     saw, what goes well, what was agreed. Two lines each to start: the box grows as one types."""
 
     participant_account = text_field(_("Did and learned"), required=True, rows=2)
-    trainer_observations = text_field(_("What did you see? Concrete behaviour"), required=True, rows=2)
+    trainer_observations = text_field(
+        _("What did you see? Concrete behaviour"), required=True, rows=2
+    )
     positive_feedback = text_field(_("Goes well"), rows=2)
     agreements = text_field(_("Agreements"), rows=2)
     coach_present = forms.BooleanField(label=_("The coach was there"), required=False)
