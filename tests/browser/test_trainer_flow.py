@@ -47,6 +47,7 @@ def record_conversation(page, outcome, *, second_assessor=None):
     form.locator("[name=positive_feedback]").fill("Je bleef rustig toen het misging.")
     form.get_by_label(outcome, exact=True).check()
     if second_assessor:
+        form.get_by_text(re.compile(r"^Meer:")).click()
         form.locator("[name=second_assessor]").select_option(label=second_assessor)
     button(form, "Gesprek opslaan").click()
 

@@ -287,6 +287,82 @@ def test_an_over_long_conversation_text_is_refused(trainer, world, progress):
     assert not GuidanceConversation.objects.exists()
 
 
+def conversation_form(trainer, world):
+    response = trainer.get(url("trajectory", world.trajectory.pk))
+    return response.context["conversation_form"], response.content.decode()
+
+
+def test_a_conversation_planned_for_today_is_filled_in_with_its_assignment(
+    trainer, world, progress
+):
+    planned = GuidanceConversationFactory(
+        trajectory=world.trajectory, progress=progress, planned_at=timezone.now()
+    )
+
+    form, page = conversation_form(trainer, world)
+
+    assert form["planned"].value() == planned.pk
+    assert form["progress"].value() == progress.pk
+    assert '<details class="known">' in page  # shown as a line of text, to change on demand
+
+
+def test_a_conversation_is_held_now_to_five_minutes(trainer, world):
+    form, _ = conversation_form(trainer, world)
+
+    held_at = form["held_at"].value()  # as the field shows it: local time
+    assert held_at.minute % 5 == 0
+    assert held_at.second == held_at.microsecond == 0
+    now = timezone.localtime().replace(tzinfo=None)
+    assert datetime.timedelta(0) <= now - held_at < datetime.timedelta(minutes=5)
+
+
+def test_the_assignment_is_asked_when_several_are_in_progress(trainer, world, progress):
+    other = TrajectorySkillFactory(trajectory=world.trajectory)
+    AssignmentProgressFactory(trajectory_skill=other, status=ProgressStatus.WORKING)
+
+    form, page = conversation_form(trainer, world)
+
+    assert form["progress"].value() is None
+    assert '<details class="known" open>' in page
+
+
+def test_only_the_outcomes_of_an_assignment_after_its_independent_week_are_offered(
+    trainer, world, progress
+):
+    progress.status = ProgressStatus.INDEPENDENT_WEEK
+    progress.independent_until = day(0)
+    progress.save()
+
+    form, _ = conversation_form(trainer, world)
+
+    assert [value for value, _ in form.fields["outcome"].choices] == [
+        Outcome.PASSED,
+        Outcome.NOT_YET,
+    ]
+
+
+def test_the_rarely_used_fields_of_a_conversation_are_folded_away(trainer, world, progress):
+    _, page = conversation_form(trainer, world)
+
+    assert '<details class="more">' in page
+
+
+@pytest.mark.parametrize(
+    "more",
+    [{"coach_present": "on"}, {"next_planned_at": local(-1)}],
+    ids=["one is used", "one is refused"],
+)
+def test_the_rarely_used_fields_come_back_unfolded_when_one_is_used_or_refused(
+    trainer, world, progress, more
+):
+    data = conversation(world, progress, trainer_observations="", **more)
+
+    response = trainer.post(url("hold_conversation", world.trajectory.pk), data, **HTMX)
+
+    assert response.status_code == INVALID
+    assert '<details class="more" open>' in response.content.decode()
+
+
 def test_a_planned_conversation_in_the_past_is_refused(trainer, world):
     response = trainer.post(
         url("plan_conversation", world.trajectory.pk), {"planned_at": local(-1)}, **HTMX

@@ -42,19 +42,33 @@ class PlanForm(forms.Form):
 
 
 class ConversationTextForm(forms.Form):
-    participant_account = text_field(_("What did the participant do and learn?"), required=True)
+    """The handbook's conversation, in its order: the participant's story, what the trainer
+    saw, what goes well, what was agreed. Two lines each to start: the box grows as one types."""
+
+    participant_account = text_field(_("Did and learned"), required=True, rows=2)
     trainer_observations = text_field(
-        _("What did you see? Concrete behaviour, with examples"), required=True
+        _("What did you see? Concrete behaviour"), required=True, rows=2
     )
-    positive_feedback = text_field(_("Positive feedback: what already goes well"))
-    agreements = text_field(_("Agreements"))
+    positive_feedback = text_field(_("Goes well"), rows=2)
+    agreements = text_field(_("Agreements"), rows=2)
     coach_present = forms.BooleanField(label=_("The coach was there"), required=False)
 
 
+def now_to_five_minutes():
+    """Now, rounded down: a conversation that took place is not dated in the future."""
+    now = timezone.localtime()
+    return now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
+
+
 class ConversationForm(ConversationTextForm):
-    held_at = datetime_field(
-        _("Held on"), initial=lambda: timezone.localtime().replace(second=0, microsecond=0)
-    )
+    """On the participant page, between two tasks: what is known (when, which assignment) is
+    filled in and shown as a line of text to change on demand; the outcomes offered are those
+    that apply now; the rarely used fields are folded away."""
+
+    KNOWN = ("held_at", "progress")
+    MORE = ("coach_present", "second_assessor", "next_planned_at")
+
+    held_at = datetime_field(_("Held on"), initial=now_to_five_minutes)
     progress = ProgressChoiceField(
         label=_("Assignment"), queryset=AssignmentProgress.objects.none(), required=False
     )
@@ -76,6 +90,7 @@ class ConversationForm(ConversationTextForm):
         """`open_progress`: the assignments in progress. The outcomes offered are those that
         apply to them: to one being practised, or to one after its independent week."""
         super().__init__(*args, **kwargs)
+        self.open_progress = open_progress
         self.fields["planned"].queryset = planned
         self.fields["progress"].queryset = AssignmentProgress.objects.filter(
             pk__in=[row.pk for row in open_progress]
@@ -86,6 +101,26 @@ class ConversationForm(ConversationTextForm):
         ]
         self.fields["progress"].empty_label = _("(no assignment in particular)")
         self.fields["second_assessor"].queryset = coaches
+
+    def _value_of(self, name):
+        """What the form holds for a field: its initial, or what was sent once it is valid."""
+        if not self.is_bound:
+            return self.get_initial_for_field(self.fields[name], name)
+        return None if name in self.errors else self.cleaned_data.get(name)
+
+    def known(self) -> dict:
+        """The known facts, for the line of text that shows them."""
+        return {name: self._value_of(name) for name in self.KNOWN}
+
+    def known_open(self) -> bool:
+        """The known facts are shown to change when one is refused, or when the assignment is
+        not known: several are in progress and none was chosen."""
+        unknown = len(self.open_progress) > 1 and self._value_of("progress") is None
+        return unknown or any(name in self.errors for name in self.KNOWN)
+
+    def more_open(self) -> bool:
+        """The rarely used fields are shown when one of them is used or refused."""
+        return any(name in self.errors or self._value_of(name) for name in self.MORE)
 
 
 class ConversationEditForm(VersionedForm, ConversationTextForm):

@@ -184,9 +184,9 @@ def _detail_context(request, trajectory, **bound):
     end_of_today = timezone.localtime().replace(hour=23, minute=59)
     due = next((c for c in planned if c.planned_at <= end_of_today), None)
     current = trajectory.current_progress
-    progress = due.progress_id if due and due.progress_id else None
+    progress = next((row for row in current if due and row.pk == due.progress_id), None)
     if progress is None and len(current) == 1:
-        progress = current[0].pk
+        progress = current[0]
     skill_id = _skill_filter(request)
     current_ids = {row.pk for row in current}
     context = {
@@ -203,7 +203,9 @@ def _detail_context(request, trajectory, **bound):
         "skill_filter": skill_id,
         "planned": planned,
         "due": due,
-        "note_form": forms.NoteForm(progress=progress_rows, initial={"progress": progress}),
+        "note_form": forms.NoteForm(
+            progress=progress_rows, initial={"progress": progress and progress.pk}
+        ),
         "plan_form": forms.PlanForm(),
         "conversation_form": forms.ConversationForm(
             open_progress=current,
