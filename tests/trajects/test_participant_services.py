@@ -95,12 +95,12 @@ def test_an_answer_is_kept_with_its_question(trajectory, progress):
 
 @pytest.mark.parametrize("text", ["", "   \n "])
 def test_an_empty_answer_is_refused(trajectory, progress, text):
-    with pytest.raises(StepRefused, match="Write something"):
+    with pytest.raises(StepRefused, match="Schrijf eerst iets op"):
         services.write_words(trajectory, WordsKind.ANSWER, text, progress=progress, question=1)
 
 
 def test_a_very_long_answer_is_refused(trajectory, progress):
-    with pytest.raises(StepRefused, match="too long"):
+    with pytest.raises(StepRefused, match="te lang"):
         services.write_words(
             trajectory, WordsKind.ANSWER, "a" * 2001, progress=progress, question=1
         )
@@ -115,14 +115,14 @@ def test_emoji_and_pasted_html_are_kept_as_typed(trajectory):
 
 
 def test_a_question_the_assignment_does_not_ask_is_refused(trajectory, progress):
-    with pytest.raises(StepRefused, match="not part of your assignment"):
+    with pytest.raises(StepRefused, match="hoort niet bij je opdracht"):
         services.write_words(trajectory, WordsKind.ANSWER, "Ja", progress=progress, question=9)
 
 
 def test_another_participants_assignment_is_refused(trajectory):
     other = AssignmentProgressFactory()
 
-    with pytest.raises(StepRefused, match="not yours"):
+    with pytest.raises(StepRefused, match="niet van jou"):
         services.write_words(trajectory, WordsKind.LOOK_BACK, "Goed", progress=other)
 
 
@@ -156,7 +156,7 @@ def test_an_ended_trajectory_takes_no_words(trajectory):
     trajectory.stopped_on, trajectory.stop_reason = timezone.localdate(), "Verhuisd"
     trajectory.save()
 
-    with pytest.raises(StepRefused, match="no longer works"):
+    with pytest.raises(StepRefused, match="werkt niet meer"):
         services.write_words(trajectory, WordsKind.WISH, "Samenwerken")
 
 
@@ -174,14 +174,14 @@ def test_the_participant_confirms_a_held_conversation_on_their_own_page(trajecto
 def test_a_planned_conversation_cannot_be_confirmed(trajectory):
     planned = GuidanceConversationFactory(trajectory=trajectory)
 
-    with pytest.raises(StepRefused, match="not taken place"):
+    with pytest.raises(StepRefused, match="nog niet geweest"):
         services.confirm_on_own_page(trajectory, planned)
 
 
 def test_another_participants_conversation_cannot_be_confirmed(trajectory):
     other = GuidanceConversationFactory(held_at=timezone.now())
 
-    with pytest.raises(StepRefused, match="not yours"):
+    with pytest.raises(StepRefused, match="niet van jou"):
         services.confirm_on_own_page(trajectory, other)
 
 
@@ -193,7 +193,7 @@ def test_the_avg_export_holds_the_participants_words(trajectory):
     words = exported["trajectories"][0]["own_words"]
     assert [row["words"] for row in words] == ["Mijn antwoord"]
     sections = dict(privacy.readable(exported))
-    assert "What the participant wrote themselves" in str(sections)
+    assert "Wat de deelnemer zelf schreef" in str(sections)
 
 
 def test_anonymising_clears_the_words_and_their_versions_and_ends_the_link(trajectory):
