@@ -112,3 +112,15 @@ def test_without_a_dutch_voice_the_button_says_so_and_reads_nothing(phone, world
 
     assert button.inner_text() == NO_VOICE
     assert phone.evaluate("window.spoken") == []
+
+
+def test_the_catalogue_with_its_pictograms_and_buttons_has_no_serious_accessibility_problem(
+    phone, world
+):
+    from tests.browser.test_accessibility import serious
+
+    open_catalogue(phone, world, [DUTCH])
+    phone.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
+    phone.locator("#skill-2 button.read-aloud").first.click()
+
+    assert serious(phone) == []
