@@ -124,3 +124,15 @@ def test_the_catalogue_with_its_pictograms_and_buttons_has_no_serious_accessibil
     phone.locator("#skill-2 button.read-aloud").first.click()
 
     assert serious(phone) == []
+
+
+def test_a_page_reached_through_a_boosted_link_gets_its_buttons_too(page, world):
+    catalogue.load_shipped()
+    page.add_init_script(FAKE_SPEECH.replace("VOICES", json.dumps([DUTCH])))
+    log_in(page, world.trainer.user.username, PASSWORD)
+    page.goto("/trainer/")
+
+    page.get_by_role("link", name="Opdrachten").click()
+
+    page.locator("#skill-1 button.read-aloud").first.click()
+    assert page.evaluate("window.spoken.length") == 1
