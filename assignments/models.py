@@ -86,3 +86,11 @@ class Assignment(models.Model):
     @property
     def question_list(self) -> list[str]:
         return [line for line in self.general_questions.splitlines() if line.strip()]
+
+    @property
+    def summary_points(self) -> list[str]:
+        """The summary's lines without the "- " the catalogue writes before each, so a page or
+        handout shows them as a real list."""
+        return [
+            line.strip().removeprefix("- ") for line in self.summary.splitlines() if line.strip()
+        ]

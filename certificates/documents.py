@@ -8,8 +8,10 @@ import segno
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
-from trajects.models import ProgressStatus
+from assignments.models import Level
+from trajects.models import Phase, ProgressStatus
 from wpo.pdf import render_pdf
 
 # PDF/A-3b: the archival PDF that keeps its fonts and colours and can be checked for it
@@ -42,6 +44,15 @@ def certificates_pdf(certificates, *, site_url: str) -> bytes:
         return render_pdf("certificates/certificate_pdf.html", context, pdf_variant=PDF_VARIANT)
 
 
+# the phase as the participant would say it, instead of the method's name for it
+PHASE_IN_WORDS = {
+    Phase.START: _("You are starting: you choose what you want to learn."),
+    Phase.LEARNING: _("You learn at work, one assignment at a time."),
+    Phase.ASSESSMENT: _("We look together at what you have learned."),
+    Phase.CLOSING: _("You are finishing your WPO."),
+}
+
+
 def progress_sheet_pdf(trajectory) -> bytes:
     """What the participant has done and is doing; needs `Trajectory.objects.with_detail()`."""
     skills = [
@@ -56,6 +67,8 @@ def progress_sheet_pdf(trajectory) -> bytes:
         "skills": skills,
         "printed_on": timezone.localdate(),
         "organisation": settings.WPO_ORGANISATION_NAME,
+        "phase_in_words": PHASE_IN_WORDS[trajectory.phase],
+        "levels": Level.values,
     }
     with translation.override(settings.LANGUAGE_CODE):
         return render_pdf("certificates/progress_sheet_pdf.html", context)

@@ -3,6 +3,7 @@ verification page, PDF/A for the archive, and no network while they are made."""
 
 import datetime
 import io
+import re
 import subprocess
 
 import pytest
@@ -11,7 +12,11 @@ from pypdf import PdfReader
 
 from certificates import documents, services
 from tests.certificates.conftest import assess, decode_qr, text_of
-from tests.factories import AssignmentProgressFactory, GuidanceConversationFactory
+from tests.factories import (
+    AssignmentProgressFactory,
+    GuidanceConversationFactory,
+    TrajectorySkillFactory,
+)
 from trajects.models import ProgressStatus, Trajectory
 
 pytestmark = pytest.mark.usefixtures("weasyprint")
@@ -156,3 +161,34 @@ def test_the_progress_sheet_shows_passed_assignments_current_work_and_next_conve
 
 def test_the_progress_sheet_says_when_no_conversation_is_planned(world):
     assert "nog niet gepland" in progress_sheet(world.trajectory)
+
+
+def test_the_progress_sheet_of_a_usual_trajectory_is_one_page_with_room_to_write(world):
+    trajectory = world.trajectory
+    for skill_name in ["Samenwerken", "Je werk plannen"]:
+        chosen = TrajectorySkillFactory(trajectory=trajectory, skill__name=skill_name)
+        for number in (1, 2, 3):
+            AssignmentProgressFactory(
+                trajectory_skill=chosen,
+                assignment__number=number,
+                status=ProgressStatus.PASSED,
+                passed_on=timezone.localdate(),
+            )
+        AssignmentProgressFactory(
+            trajectory_skill=chosen, assignment__number=4, status=ProgressStatus.WORKING
+        )
+    trajectory = Trajectory.objects.with_detail().get(pk=trajectory.pk)
+
+    pages = PdfReader(io.BytesIO(documents.progress_sheet_pdf(trajectory))).pages
+
+    assert len(pages) == 1
+    text = pages[0].extract_text()
+    assert "Wat wil je dan vragen of vertellen? Schrijf het hier op." in text
+    assert not re.search(r"^\s*- ", text, re.M)
+
+
+def test_the_progress_sheet_says_the_phase_in_plain_words(world):
+    text = " ".join(progress_sheet(world.trajectory).split())
+
+    assert "Nu Je leert op je werk, met de ene opdracht na de andere." in text
+    assert "Leer/werkperiode" not in text

@@ -12,6 +12,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from assignments.models import Skill
-from trajects import forms, history, services, timeline
+from trajects import forms, handout, history, services, timeline
 from trajects.models import (
     AssignmentProgress,
     GuidanceConversation,
@@ -30,7 +31,7 @@ from trajects.models import (
     WordsKind,
 )
 from wpo import access
-from wpo.http import INVALID, posted_from, run_step, wants_part
+from wpo.http import INVALID, pdf_response, posted_from, run_step, wants_part
 from wpo.idempotency import idempotent
 from wpo.models import Department, Person, Role
 from wpo.services import why_not
@@ -475,7 +476,17 @@ def _progress_page(request, progress, status=200, **bound):
 @require_GET
 @login_required
 def progress_detail(request, pk):
-    return _progress_page(request, _progress(request, pk, guided=False))
+    """The assignment in progress; `?format=pdf` is the handout to give the participant."""
+    progress = _progress(request, pk, guided=False)
+    if request.GET.get("format") == "pdf":
+        return pdf_response(
+            request,
+            lambda: handout.handout_pdf(progress),
+            f"opdracht-{progress.pk}.pdf",
+            fallback=reverse("trajects:progress", args=[progress.pk]),
+            about=progress.trajectory_skill.trajectory,
+        )
+    return _progress_page(request, progress)
 
 
 def _progress_step(request, pk, form_class, step, done, form_name):
