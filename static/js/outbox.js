@@ -126,10 +126,15 @@ const outbox = (() => {
     if (sending) return;
     sending = true;
     loginNeeded = false;
-    try {
+    // Two tabs share this outbox: one sends at a time (a save sent twice would still be stored
+    // once, thanks to its token, but there is no need).
+    const run = async () => {
       for (const entry of await mine()) {
         if (!entry.refused && !(await send(entry))) break;
       }
+    };
+    try {
+      await (navigator.locks ? navigator.locks.request("wpo-outbox", run) : run());
     } catch {
       // IndexedDB unavailable: nothing was queued on this device either
     } finally {

@@ -2,9 +2,11 @@
 outbox and is sent when the network is back, stored exactly once; a refused resend is shown
 with the text kept; a draft survives a reload while offline; logging out empties the device."""
 
+import re
 import time
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -236,3 +238,21 @@ def test_logging_out_empties_the_device_after_a_warning(phone, world):
     assert outbox_size(phone) == 0
     assert phone.evaluate("caches.keys()") == []
     assert phone.evaluate("Object.keys(localStorage)") == []
+
+
+def test_a_login_that_ran_out_is_asked_for_and_then_the_outbox_goes_on(phone, world):
+    open_participant(phone, world)
+    phone.context.set_offline(True)
+    write_note(phone, "Geschreven terwijl de login verliep.")
+    expect(phone.locator("#note-form")).to_contain_text(QUEUED)
+    Session.objects.all().delete()
+
+    phone.context.set_offline(False)
+    phone.get_by_role("link", name="Log opnieuw in om te versturen.").click()
+    phone.fill("input[name=username]", world.trainer.user.username)
+    phone.fill("input[name=password]", PASSWORD)
+    phone.get_by_role("button", name="Inloggen").click()
+
+    expect(phone).to_have_url(re.compile(rf"/trajectories/{world.trajectory.pk}/$"))
+    expect(waiting(phone)).to_be_hidden()
+    assert eventually(lambda: stored_notes("Geschreven terwijl de login verliep."), 1) == 1
