@@ -6,6 +6,7 @@ import segno
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
@@ -33,6 +34,16 @@ def home(request):
     if url_name is None:
         return render(request, "wpo/no_role.html", status=403)
     return redirect(url_name)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Logging out also empties the device: the pages kept for reading offline, the drafts and
+    the outbox on a shared or lost phone hold participants' personal data."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
 
 @require_GET

@@ -41,3 +41,11 @@ def test_logout_is_post_only(client, world):
     client.force_login(world.trainer.user)
 
     assert client.get("/accounts/logout/").status_code == 405
+
+
+def test_logging_out_empties_the_device(client, world):
+    client.force_login(world.trainer.user)
+
+    response = client.post("/accounts/logout/")
+
+    assert response["Clear-Site-Data"] == '"cache", "storage"'

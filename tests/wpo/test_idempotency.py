@@ -149,6 +149,23 @@ def test_a_token_counts_only_for_the_login_that_posted_it(client, world):
     assert FloorNote.objects.count() == 2
 
 
+def test_a_note_sent_again_from_the_outbox_after_a_new_login_is_stored_once(client, world):
+    """The phone's outbox sends a save again with its token, under the login (and CSRF token)
+    in force by then: the save that did arrive before is answered, not stored again."""
+    client = Client(enforce_csrf_checks=True)
+    data = {"text": "Geschreven in de kas.", TOKEN_FIELD: "outbox-1"}
+    answers = []
+    for _login in range(2):
+        client.force_login(world.trainer.user)
+        client.get(reverse("trajects:trajectory", args=[world.trajectory.pk]))  # a CSRF cookie
+        csrf = client.cookies["csrftoken"].value
+        answers.append(client.post(note_url(world), data, HTTP_X_CSRFTOKEN=csrf, **HTMX))
+        client.logout()
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert FloorNote.objects.filter(text="Geschreven in de kas.").count() == 1
+
+
 def test_a_post_out_of_scope_claims_no_token(client, world):
     client.force_login(world.other_trainer.user)
 

@@ -80,3 +80,9 @@ def test_the_icon_browsers_ask_for_unprompted_is_there(server):
     assert get(f"{server.url}/favicon.ico").headers["Content-Type"] == "image/x-icon"
     assert get(f"{server.url}/apple-touch-icon.png").headers["Content-Type"] == "image/png"
     assert get(server.url + svg).headers["Content-Type"].startswith("image/svg+xml")
+
+
+def test_the_service_worker_is_served_from_the_root_so_it_covers_every_page(server):
+    answer = get(f"{server.url}/sw.js")
+
+    assert answer.headers["Content-Type"].startswith("text/javascript")
