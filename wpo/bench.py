@@ -393,8 +393,8 @@ def machine() -> dict:
     }
 
 
-def as_json(runs: list[Run], command: str) -> dict:
-    return {"machine": machine(), "command": command, "runs": [asdict(run) for run in runs]}
+def as_json(runs: list[Run], machine: dict, command: str) -> dict:
+    return {"machine": machine, "command": command, "runs": [asdict(run) for run in runs]}
 
 
 # ---- the tables --------------------------------------------------------------------------------

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         wanted = sizes(options["compare"]) if options["compare"] else [options["participants"]]
         if min(wanted) < 1 or options["requests"] < 1:
             raise CommandError("Sizes and --requests must be at least 1.")
-        runs = []
+        runs, machine = [], bench.machine()  # the code and the load as the run begins
         try:
             for participants in wanted:
                 run = bench.run_size(
@@ -79,5 +79,5 @@ class Command(BaseCommand):
         if len(runs) == 2:
             self.stdout.write("\n".join(["", *bench.comparison(*runs)]))
         if options["json"]:
-            figures = bench.as_json(runs, " ".join(["manage.py", *sys.argv[2:]]))
+            figures = bench.as_json(runs, machine, " ".join(["manage.py", *sys.argv[1:]]))
             options["json"].write_text(json.dumps(figures, indent=2, ensure_ascii=False))
