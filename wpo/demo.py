@@ -113,8 +113,13 @@ def reset():
 
 
 class Generator:
-    def __init__(self, participants: int, password: str, seed: int = 2026):
+    def __init__(
+        self, participants: int, password: str, seed: int = 2026, conversations: int | None = None
+    ):
+        """`conversations`: held conversations per participant on average, with history rows
+        for the last weeks' (a benchmark's years of use); by default the few a demo needs."""
         self.size = participants
+        self.conversations = conversations
         self.random = random.Random(seed)
         self.password_hash = make_password(password)
         self.password = password
@@ -523,8 +528,36 @@ class Generator:
                         author=trajectory.trainer.user,
                     )
                 )
+        if self.conversations:
+            conversations += self.more_conversations(len(conversations))
         GuidanceConversation.objects.bulk_create(conversations, batch_size=BATCH)
         FloorNote.objects.bulk_create(notes, batch_size=BATCH)
+        if self.conversations:
+            self.recent_history(conversations)
+
+    def more_conversations(self, made: int) -> list[GuidanceConversation]:
+        """Held conversations on the assignments worked on, up to `self.conversations` per
+        participant on average: the volume of a few years' use."""
+        rows = [row for rows in self.progress_by_trajectory.values() for row in rows]
+        extra = []
+        for _ in range(max(0, self.conversations * self.size - made)):
+            row = self.random.choice(rows)
+            trajectory = row.trajectory_skill.trajectory
+            last_day = row.passed_on or trajectory.closed_on or trajectory.stopped_on or self.today
+            days = max(0, (last_day - row.introduced_on).days)
+            day = row.introduced_on + datetime.timedelta(days=self.random.randint(0, days))
+            extra.append(self.held(trajectory, row, day, Outcome.CONTINUE))
+        return extra
+
+    def recent_history(self, conversations: list[GuidanceConversation]):
+        """The history rows (who wrote what when) of the last four weeks' conversations, as the
+        services leave them."""
+        since = self.at(self.days_ago(28), 0)
+        recent = [c for c in conversations if (c.held_at or c.planned_at) >= since]
+        for conversation in recent:
+            conversation._history_date = conversation.held_at or conversation.planned_at
+            conversation._history_user = conversation.author
+        GuidanceConversation.history.bulk_history_create(recent, batch_size=BATCH)
 
     def held(self, trajectory, row, day, outcome) -> GuidanceConversation:
         rnd = self.random

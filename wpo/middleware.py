@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import connection
 from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -147,3 +148,24 @@ class TwoFactorMiddleware:
 
 def _next(path: str) -> str:
     return urlencode({"next": path})
+
+
+class QueryCountMiddleware:
+    """The number of database queries behind an answer, in its X-Queries header, for the
+    benchmark (`WPO_BENCH`). A streamed answer counts those made before its first byte."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        queries = 0
+
+        def count(execute, sql, params, many, context):
+            nonlocal queries
+            queries += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
+            response = self.get_response(request)
+        response["X-Queries"] = str(queries)
+        return response

@@ -67,6 +67,12 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# `manage.py bench` only: every answer says how many queries it took (X-Queries). Never in
+# production: it tells anyone how much work a page is.
+WPO_BENCH = env_bool("WPO_BENCH", False)
+if WPO_BENCH:
+    MIDDLEWARE.insert(0, "wpo.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "wpo.urls"
 FORM_RENDERER = "wpo.forms.FormRenderer"
 WSGI_APPLICATION = "wpo.wsgi.application"

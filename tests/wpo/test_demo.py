@@ -1,3 +1,4 @@
+import datetime
 import io
 import json
 
@@ -133,10 +134,13 @@ def test_demo_password_can_be_changed(db):
     assert authenticate(username="coach1", password="ander-wachtwoord-1") is not None
 
 
-def test_benchmark_command_measures_every_role_home_on_the_demo(summary):
-    out = io.StringIO()
+def test_a_benchmark_demo_holds_conversations_in_number_and_the_last_weeks_history(db):
+    call_command("demo", "--participants", "40", "--conversations", "20", stdout=io.StringIO())
 
-    call_command("benchmark", "--repeat", "1", "--budget-ms", "100000", stdout=out)
-
-    for page in ("/trainer/", "/coach/", "/organisation/", "/catalogue/", "/trajectories/"):
-        assert page in out.getvalue()
+    four_weeks_ago = timezone.now() - datetime.timedelta(days=28)
+    recent = GuidanceConversation.objects.filter(held_at__gte=four_weeks_ago)
+    assert GuidanceConversation.objects.count() == 20 * 40
+    assert GuidanceConversation.history.filter(held_at__gte=four_weeks_ago).count() == (
+        recent.count()
+    )
+    assert not GuidanceConversation.history.filter(held_at__lt=four_weeks_ago).exists()

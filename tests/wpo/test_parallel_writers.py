@@ -9,7 +9,6 @@ over HTTP as htmx does. The server's database is made, filled and counted throug
 like any server's."""
 
 import datetime
-import http.client
 import json
 import os
 import sqlite3
@@ -18,9 +17,6 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 
 import psycopg
 import pytest
@@ -32,6 +28,7 @@ from tests.serving import gunicorn, manage, production_environment
 from trajects.models import FloorNote, GuidanceConversation
 from wpo.forms import DATETIME_FORMAT
 from wpo.models import Role
+from wpo.serving import Answer, Phone
 
 # Five phones of one trainer on one participant: every save waits for the same row lock. Five
 # trainers with a participant each: they only share the database.
@@ -98,71 +95,6 @@ def in_shell(environment, function):
     return json.loads(output)
 
 
-class Forms(HTMLParser):
-    """The hidden fields (the CSRF token, and any other) of each form on a page, by the address
-    the form posts to ("" for the page itself)."""
-
-    def __init__(self, page):
-        super().__init__()
-        self.fields, self.action = {}, None
-        self.feed(page)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.action = attrs.get("action", "")
-            self.fields[self.action] = {}
-        elif tag == "input" and attrs.get("type") == "hidden" and self.action is not None:
-            self.fields[self.action][attrs["name"]] = attrs.get("value", "")
-
-
-@dataclass
-class Save:
-    status: int
-    seconds: float
-    page: str
-
-
-class Phone:
-    """One phone: its own session, and each form's hidden fields as the phone last got them, so
-    a save posts what the browser would (a form's answer brings that form back, fresh)."""
-
-    def __init__(self, url):
-        address = urllib.parse.urlsplit(url)
-        self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
-        self.cookies, self.forms = {}, {}
-
-    def request(self, method, path, fields=None, **headers) -> tuple[int, str]:
-        cookies = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        headers = {
-            "Cookie": cookies,
-            "Content-Type": "application/x-www-form-urlencoded",
-            **headers,
-        }
-        body = urllib.parse.urlencode(fields) if fields is not None else None
-        self.connection.request(method, path, body, headers)
-        response = self.connection.getresponse()
-        page = response.read().decode()
-        # by hand: the cookies are marked secure (debug off) and this is plain http
-        for header in response.headers.get_all("Set-Cookie") or []:
-            self.cookies.update((name, m.value) for name, m in SimpleCookie(header).items())
-        self.forms.update(Forms(page).fields)
-        return response.status, page
-
-    def log_in(self, username):
-        self.request("GET", "/accounts/login/")
-        fields = {**self.forms[""], "username": username, "password": PASSWORD}
-        status, _ = self.request("POST", "/accounts/login/", fields)
-        assert status == 302, f"{username} could not log in"
-
-    def save(self, action, target, fields) -> Save:
-        """A form posted as htmx posts it: the answer is the changed part of the page."""
-        htmx = {"HX-Request": "true", "HX-Target": target}
-        began = time.perf_counter()
-        status, page = self.request("POST", action, {**self.forms[action], **fields}, **htmx)
-        return Save(status, time.perf_counter() - began, page)
-
-
 def saves_of(number, trajectory):
     """What phone `number` saves, in order: (address, htmx target, fields), a floor note and a
     planned conversation in turn, each text and moment its own."""
@@ -179,10 +111,10 @@ def saves_of(number, trajectory):
             yield f"/trajectories/{trajectory}/notes/", "note-form", fields
 
 
-def shift(url, number, username, trajectory, start: threading.Barrier) -> list[Save]:
+def shift(url, number, username, trajectory, start: threading.Barrier) -> list[Answer]:
     """One phone's saves, begun when every phone is logged in and has the page."""
     phone = Phone(url)
-    phone.log_in(username)
+    phone.log_in(username, PASSWORD)
     phone.request("GET", f"/trajectories/{trajectory}/")
     start.wait()
     return [phone.save(*save) for save in saves_of(number, trajectory)]

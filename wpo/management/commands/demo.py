@@ -41,6 +41,15 @@ class Command(BaseCommand):
             metavar="PATH",
             help="Also write who is who as JSON to PATH.",
         )
+        parser.add_argument(
+            "--conversations",
+            type=int,
+            metavar="N",
+            help=(
+                "Held conversations per participant on average, with history rows for the last "
+                "four weeks' (the benchmark's volume: 20). Default: the few a demo needs."
+            ),
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
 
     def handle(self, *args, **options):
@@ -57,7 +66,12 @@ class Command(BaseCommand):
                 )
             demo.reset()
         started = time.monotonic()
-        generator = demo.Generator(options["participants"], options["password"], options["seed"])
+        generator = demo.Generator(
+            options["participants"],
+            options["password"],
+            options["seed"],
+            conversations=options["conversations"],
+        )
         summary = generator.run()
         seconds = time.monotonic() - started
         if options["summary_json"]:
