@@ -6,6 +6,7 @@ the tests are skipped with a message, except under CI, where a missing browser f
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from wpo.chromium import CHROMIUM, CHROMIUM_ARGS
 
@@ -65,3 +66,10 @@ def log_in(page, username, password):
     # test goes on
     with page.expect_response(lambda response: response.request.method == "POST"):
         page.click("button[type=submit]")
+
+
+def log_out(page):
+    """Log out and wait for the login page: the logout first checks the outbox, so a test that
+    navigates at once would cut it off."""
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page.locator("input[name=username]")).to_be_visible()

@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 from tests.factories import (
     PASSWORD,
     AssignmentProgressFactory,
@@ -61,6 +61,6 @@ def test_the_coach_and_project_manager_pages_have_no_serious_accessibility_probl
         log_in(page, world.user(role).username, PASSWORD)
         page.goto(path)
         found[path] = serious(page)
-        page.get_by_role("button", name="Uitloggen").click()
+        log_out(page)
 
     assert {path: problems for path, problems in found.items() if problems} == {}

@@ -4,16 +4,11 @@ from a participant's page, the project manager answers it, the coach sees the an
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, log_out
 from tests.browser.test_accessibility import serious
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_out(page):
-    page.get_by_role("button", name="Uitloggen").click()
-    expect(page.locator("input[name=username]")).to_be_visible()
 
 
 def test_an_escalation_goes_from_the_coach_to_the_project_manager_and_back(page, world):

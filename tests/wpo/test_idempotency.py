@@ -39,7 +39,23 @@ from wpo.models import Submission
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TOKEN = re.compile(rf'name="{TOKEN_FIELD}" value="([^"]+)"')
-NOT_FORMS = {"logout", "set_language", "two_factor"}  # Django's and django-otp's own
+NOT_FORMS = {
+    # Django's and django-otp's own
+    "logout",
+    "set_language",
+    "two_factor",
+    # the participant has no login to keep answers under; their services take a repeat of the
+    # same text, or a second confirmation, as no change (tests/trajects/test_participant_*)
+    "trajects:mine_answer",
+    "trajects:mine_look_back",
+    "trajects:mine_write",
+    "trajects:mine_confirm",
+    "trajects:mine_done",
+    # the answer shows the link's secret once: a kept answer would keep the secret; a double
+    # tap makes a second link, and the page shows that one
+    "trajects:participant_link",
+    "trajects:participant_card",
+}
 
 
 def token_in(response) -> str:
