@@ -80,7 +80,7 @@ def test_the_assignment_shows_its_five_parts(participant, progress):
     for part in (
         assignment.learning_goal,
         *assignment.question_list,
-        assignment.summary,
+        *assignment.summary_points,
         assignment.get_started_task,
         assignment.look_back_task,
     ):
