@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assignments.models import Assignment, Level, Skill
+from assignments.pictograms import Feeling
 from wpo import access
 from wpo.models import Department, Membership, Person, Role, Versioned, recorded_by
 
@@ -1302,7 +1303,8 @@ class ParticipantWords(Versioned):
     """What the participant wrote themselves, in their own words: an answer to a general
     question of an assignment (`progress` and `question`, counted from 1), how the get-started
     task went (`progress`), what they want to learn, or a question for the trainer. One row per
-    place to write; every save is kept in the history, so two devices lose nothing."""
+    place to write; every save is kept in the history, so two devices lose nothing. How the
+    get-started task went can also be a face they chose (`feeling`), with or without words."""
 
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="words", verbose_name=_("trajectory")
@@ -1317,7 +1319,8 @@ class ParticipantWords(Versioned):
         verbose_name=_("assignment"),
     )
     question = models.PositiveSmallIntegerField(_("question number"), default=0)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), blank=True)
+    feeling = models.CharField(_("how it went"), max_length=10, choices=Feeling.choices, blank=True)
     written_at = models.DateTimeField(_("written at"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["version"])
@@ -1340,6 +1343,10 @@ class ParticipantWords(Versioned):
                 condition=Q(kind=WordsKind.ANSWER, question__gte=1)
                 | (~Q(kind=WordsKind.ANSWER) & Q(question=0)),
                 name="participant_words_question_for_answers",
+            ),
+            models.CheckConstraint(
+                condition=Q(feeling="") | Q(kind=WordsKind.LOOK_BACK, feeling__in=Feeling.values),
+                name="participant_words_feeling_for_look_back",
             ),
             models.UniqueConstraint(
                 fields=["trajectory", "kind"],

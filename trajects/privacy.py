@@ -236,13 +236,16 @@ def _trajectory(trajectory) -> dict:
                 "assignment": row.progress.assignment.title if row.progress else None,
                 "question": row.question or None,
                 "written_at": row.written_at,
+                "how_it_went": row.get_feeling_display() or None,
                 "words": row.text,
             }
             for row in ParticipantWords.objects.filter(trajectory=trajectory).select_related(
                 "progress__assignment"
             )
         ],
-        "earlier_versions_of_own_words": _earlier_versions(ParticipantWords, trajectory, ["text"]),
+        "earlier_versions_of_own_words": _earlier_versions(
+            ParticipantWords, trajectory, ["feeling", "text"]
+        ),
         "phase_changes": [
             {"phase": row.get_phase_display(), "date": row.changed_on}
             for row in PhaseChange.objects.filter(trajectory=trajectory)
@@ -280,6 +283,8 @@ LABELS = {
     "kind": _("kind"),
     "question": _("question number"),
     "words": _("text"),
+    "how_it_went": _("how it went"),
+    "feeling": _("how it went"),
     "confirmed_on_own_page": _("confirmed on the participant's own page"),
     "phase_changes": _("Phases"),
     "escalations": _("Escalations"),

@@ -29,8 +29,10 @@
     const pieces = [];
     let text = "";
     let lastParent = null;
+    // a line break with only spaces around it is the markup's indentation, not a word gap
     const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT, {
       acceptNode: (node) =>
+        /^\s*\n\s*$/.test(node.data) ||
         node.parentElement.closest(".read-aloud, [aria-hidden=true], [hidden], svg")
           ? NodeFilter.FILTER_REJECT
           : NodeFilter.FILTER_ACCEPT,

@@ -1,8 +1,9 @@
 """axe-core finds no serious or critical accessibility problem on the trainer's pages, forms
-opened and with their error messages showing."""
+opened and with their error messages showing, nor on the participant's own pages."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.browser.conftest import log_in, log_out
@@ -12,6 +13,7 @@ from tests.factories import (
     GuidanceConversationFactory,
     TrajectorySkillFactory,
 )
+from trajects.services.participant import make_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,3 +66,27 @@ def test_the_coach_and_project_manager_pages_have_no_serious_accessibility_probl
         log_out(page)
 
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+def test_the_participants_own_pages_have_no_serious_accessibility_problem(phone, world):
+    progress = AssignmentProgressFactory(trajectory_skill__trajectory=world.trajectory)
+    GuidanceConversationFactory(trajectory=world.trajectory)
+    GuidanceConversationFactory(
+        trajectory=world.trajectory, planned_at=None, held_at=timezone.now(), agreements="Oefenen"
+    )
+    assignment = reverse("trajects:mine_assignment", args=[progress.pk])
+    phone.goto(reverse("trajects:participant_open", args=[make_link(world.trajectory)]))
+    found = {}
+
+    for path in [reverse("trajects:mine"), assignment]:
+        phone.goto(path)
+        found[path] = serious(phone)
+    phone.locator("#question-1").get_by_role("button", name="Opslaan").click()
+    phone.locator("#question-1 .field-error").wait_for()
+    found["assignment, an empty answer"] = serious(phone)
+    phone.get_by_role("button", name="Klaar").click()
+    found["done"] = serious(phone)
+    phone.goto(reverse("trajects:mine"))
+    found["link ended"] = serious(phone)
+
+    assert {page: problems for page, problems in found.items() if problems} == {}

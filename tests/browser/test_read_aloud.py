@@ -2,56 +2,14 @@
 Dutch with a voice on the device, marking the word being read. Headless Chromium has no voices,
 so each test gives it a speech synthesis of its own that records what it is asked to say."""
 
-import json
-
 import pytest
 
 from assignments import catalogue
 from tests.browser.conftest import log_in
+from tests.browser.speech import DUTCH, ENGLISH, FLEMISH, ONLINE_DUTCH, give_voices
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# The device's speech: the voices it offers, and a speak() that records the utterance and lets
-# the test fire the engine's word boundaries (window.sayWord).
-FAKE_SPEECH = """(() => {
-  const voices = VOICES;
-  window.spoken = [];
-  window.cancelled = 0;
-  let current = null;
-  class Utterance extends EventTarget {
-    constructor(text) { super(); this.text = text; this.lang = ""; this.voice = null; }
-  }
-  window.SpeechSynthesisUtterance = Utterance;
-  const speech = new EventTarget();
-  Object.assign(speech, {
-    speaking: false,
-    getVoices: () => voices,
-    speak(utterance) {
-      current = utterance;
-      this.speaking = true;
-      window.spoken.push({
-        text: utterance.text, lang: utterance.lang, voice: utterance.voice && utterance.voice.name,
-      });
-    },
-    cancel() { window.cancelled += 1; this.speaking = false; current = null; },
-  });
-  window.sayWord = (number) => {
-    const words = [...current.text.matchAll(/\\S+/g)];
-    const word = words[number];
-    const event = new Event("boundary");
-    Object.assign(event, { name: "word", charIndex: word.index, charLength: word[0].length });
-    current.dispatchEvent(event);
-    return word[0];
-  };
-  Object.defineProperty(window, "speechSynthesis", { value: speech, configurable: true });
-})();"""
-
-DUTCH = {"name": "Nederlands", "lang": "nl-NL", "localService": True}
-FLEMISH = {"name": "Vlaams", "lang": "nl-BE", "localService": True}
-ENGLISH = {"name": "English", "lang": "en-US", "localService": True}
-# a voice in the cloud: the text would leave the device
-ONLINE_DUTCH = {"name": "Online Nederlands", "lang": "nl-NL", "localService": False}
 
 HIGHLIGHTED = """() => {
   const marked = CSS.highlights.get("read-aloud");
@@ -63,7 +21,7 @@ NO_VOICE = "Voorlezen kan niet: dit apparaat heeft geen Nederlandse stem"
 
 def open_catalogue(page, world, voices):
     catalogue.load_shipped()
-    page.add_init_script(FAKE_SPEECH.replace("VOICES", json.dumps(voices)))
+    give_voices(page, voices)
     log_in(page, world.trainer.user.username, PASSWORD)
     page.goto("/catalogue/")
     return page.locator("#skill-1 button.read-aloud").first
@@ -128,7 +86,7 @@ def test_the_catalogue_with_its_pictograms_and_buttons_has_no_serious_accessibil
 
 def test_a_page_reached_through_a_boosted_link_gets_its_buttons_too(page, world):
     catalogue.load_shipped()
-    page.add_init_script(FAKE_SPEECH.replace("VOICES", json.dumps([DUTCH])))
+    give_voices(page, [DUTCH])
     log_in(page, world.trainer.user.username, PASSWORD)
     page.goto("/trainer/")
 

@@ -80,7 +80,7 @@ def test_the_assignment_shows_its_five_parts(participant, progress):
     for part in (
         assignment.learning_goal,
         *assignment.question_list,
-        assignment.summary,
+        *assignment.summary_points,
         assignment.get_started_task,
         assignment.look_back_task,
     ):
@@ -144,6 +144,36 @@ def test_the_look_back_is_saved(participant, progress):
     )
 
     assert ParticipantWords.objects.get().text == "Het ging goed."
+
+
+def test_how_it_went_offers_the_faces(participant, progress):
+    page = participant.get(reverse("trajects:mine_assignment", args=[progress.pk])).content
+
+    for feeling in ("good", "so-so", "hard"):
+        assert f'name="lb-feeling" value="{feeling}"'.encode() in page
+
+
+def test_a_face_alone_is_saved_and_the_trainer_sees_it(participant, client, world, progress):
+    response = participant.post(
+        reverse("trajects:mine_look_back", args=[progress.pk]), {"lb-feeling": "good"}
+    )
+    assert response.status_code == 302
+
+    client.force_login(world.trainer.user)
+    page = client.get(reverse("trajects:trajectory", args=[world.trajectory.pk])).content.decode()
+    assert 'class="with-pictogram words-feeling"' in page
+    assert "Goed" in page
+
+
+def test_an_unknown_face_gets_a_plain_message(participant, progress):
+    response = participant.post(
+        reverse("trajects:mine_look_back", args=[progress.pk]),
+        {"lb-feeling": "<b>super</b>", "lb-text": "Ging prima"},
+    )
+
+    assert response.status_code == 422
+    assert "Ging prima" in response.content.decode()
+    assert not ParticipantWords.objects.exists()
 
 
 def test_a_question_for_the_trainer_is_saved(participant):

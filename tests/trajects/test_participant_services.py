@@ -7,6 +7,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from assignments.pictograms import Feeling
 from tests.factories import (
     AssignmentProgressFactory,
     GuidanceConversationFactory,
@@ -152,6 +153,35 @@ def test_every_version_is_kept(trajectory):
     assert sorted(kept) == ["Plannen", "Samenwerken"]
 
 
+def test_a_face_alone_answers_how_it_went(trajectory, progress):
+    words = services.write_words(
+        trajectory, WordsKind.LOOK_BACK, "  ", progress=progress, feeling=Feeling.SO_SO
+    )
+
+    assert (words.feeling, words.text) == ("so-so", "")
+
+
+def test_a_face_and_words_are_kept_together(trajectory, progress):
+    services.write_words(trajectory, WordsKind.LOOK_BACK, "Eng", progress=progress, feeling="hard")
+    words = services.write_words(
+        trajectory, WordsKind.LOOK_BACK, "Eng", progress=progress, feeling="good"
+    )
+
+    assert (words.feeling, words.text) == ("good", "Eng")
+    kept = ParticipantWords.history.filter(id=words.pk).values_list("feeling", flat=True)
+    assert sorted(kept) == ["good", "hard"]
+
+
+def test_no_face_and_no_words_is_no_answer(trajectory, progress):
+    with pytest.raises(StepRefused, match="Schrijf eerst iets op"):
+        services.write_words(trajectory, WordsKind.LOOK_BACK, "", progress=progress)
+
+
+def test_only_how_it_went_takes_a_face(trajectory):
+    with pytest.raises(StepRefused, match="Kies een van de gezichten"):
+        services.write_words(trajectory, WordsKind.QUESTION, "", feeling="good")
+
+
 def test_an_ended_trajectory_takes_no_words(trajectory):
     trajectory.stopped_on, trajectory.stop_reason = timezone.localdate(), "Verhuisd"
     trajectory.save()
@@ -194,6 +224,14 @@ def test_the_avg_export_holds_the_participants_words(trajectory):
     assert [row["words"] for row in words] == ["Mijn antwoord"]
     sections = dict(privacy.readable(exported))
     assert "Wat de deelnemer zelf schreef" in str(sections)
+
+
+def test_the_avg_export_holds_the_face_they_chose(trajectory, progress):
+    services.write_words(trajectory, WordsKind.LOOK_BACK, "", progress=progress, feeling="hard")
+
+    exported = privacy.export(trajectory.participant)
+
+    assert exported["trajectories"][0]["own_words"][0]["how_it_went"] == "moeilijk"
 
 
 def test_anonymising_clears_the_words_and_their_versions_and_ends_the_link(trajectory):

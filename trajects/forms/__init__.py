@@ -13,7 +13,7 @@ from trajects.forms.conversations import (
     PlanForm,
 )
 from trajects.forms.organisation import PdfForm, ReportForm
-from trajects.forms.participant import CardForm, WordsForm
+from trajects.forms.participant import CardForm, HowItWentForm, WordsForm
 from trajects.forms.steps import (
     AssessForm,
     GetStartedForm,
@@ -38,6 +38,7 @@ __all__ = [
     "ConversationTextForm",
     "EscalationForm",
     "GetStartedForm",
+    "HowItWentForm",
     "InterestForm",
     "IntroduceForm",
     "LookBackForm",

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assignments.pictograms import Feeling
 from wpo.forms import VersionedForm
 
 
@@ -22,6 +23,25 @@ class WordsForm(VersionedForm):
         super().__init__(*args, **kwargs)
         if label:
             self.fields["text"].label = label
+
+
+class HowItWentForm(WordsForm):
+    """How the get-started task went: a face to choose, words to write, or both."""
+
+    feeling = forms.ChoiceField(
+        label=_("How did it go?"),
+        choices=Feeling.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    field_order = ["feeling", "text"]
+
+    def __init__(self, *args, words=None, **kwargs):
+        if words is not None:
+            kwargs.setdefault(
+                "initial", {"text": words.text, "feeling": words.feeling, "version": words.version}
+            )
+        super().__init__(*args, label=_("Or write how it went"), words=words, **kwargs)
 
 
 class CardForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from assignments.pictograms import Feeling
 from trajects.models import (
     AssignmentProgress,
     GuidanceConversation,
@@ -45,7 +46,8 @@ class OtherDevice(EditConflict):
                 "text is still in the box. Press Save to keep your new text."
             ),
         )
-        self.saved, self.fields = saved, ("text",)
+        self.saved = saved
+        self.fields = ("text", "feeling") if saved.feeling else ("text",)
 
 
 def _hash(token: str) -> str:
@@ -104,9 +106,10 @@ def open_link(request, token: str) -> ParticipantLink | None:
     return None
 
 
-def _check_text(text: str) -> str:
+def _check_text(text: str, *, feeling: str = "") -> str:
+    """The words, stripped; none at all is fine only beside a face they chose."""
     text = text.strip()
-    if not text:
+    if not text and not feeling:
         refuse(_("Write something first. One word is enough."), "text")
     if len(text) > MAX_WORDS:
         refuse(
@@ -131,15 +134,19 @@ def write_words(
     *,
     progress: AssignmentProgress | None = None,
     question: int = 0,
+    feeling: str = "",
     version: int | None = None,
 ) -> ParticipantWords:
-    """Keep what the participant wrote at one place (`kind`, `progress`, `question`). The
-    same text again (a double tap) changes nothing; a save from a page loaded before another
-    device saved here is refused with the text saved there (`OtherDevice`)."""
+    """Keep what the participant wrote at one place (`kind`, `progress`, `question`), and for
+    how it went the face they chose (`feeling`, which alone is an answer too). The same again
+    (a double tap) changes nothing; a save from a page loaded before another device saved
+    here is refused with what was saved there (`OtherDevice`)."""
     trajectory = locked(trajectory)
     if not trajectory.is_open:
         refuse(_("Your link no longer works. Ask your workplace trainer for a new one."))
-    text = _check_text(text)
+    if feeling and (kind != WordsKind.LOOK_BACK or feeling not in Feeling.values):
+        refuse(_("Choose one of the faces."), "feeling")
+    text = _check_text(text, feeling=feeling)
     asked = len(progress.assignment.question_list) if progress is not None else 0
     if kind == WordsKind.ANSWER and not 1 <= question <= asked:
         refuse(_("This question is not part of your assignment."))
@@ -148,13 +155,13 @@ def write_words(
     place = {"trajectory": trajectory, "kind": kind, "progress": progress, "question": question}
     words = ParticipantWords.objects.filter(**place).first()
     if words is None:
-        return save(ParticipantWords(**place, text=text))
-    if words.text == text:
+        return save(ParticipantWords(**place, text=text, feeling=feeling))
+    if (words.text, words.feeling) == (text, feeling):
         return words
     if version is not None and version != words.version:
         raise OtherDevice(words)
-    words.text = text
-    return save(words, ["text", "written_at"])
+    words.text, words.feeling = text, feeling
+    return save(words, ["text", "feeling", "written_at"])
 
 
 @transaction.atomic

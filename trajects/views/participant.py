@@ -167,7 +167,6 @@ def mine(request, trajectory):
 LABELS = {
     WordsKind.WISH: _("What do you want to get better at?"),
     WordsKind.QUESTION: _("Do you have a question for your trainer?"),
-    WordsKind.LOOK_BACK: _("How did it go?"),
 }
 
 
@@ -193,9 +192,7 @@ def _assignment_context(trajectory, progress, bound=None):
         place = (WordsKind.ANSWER, number)
         form = forms.WordsForm(words=words.get(place), prefix=f"q{number}")
         questions.append({"number": number, "text": text, "form": form})
-    look_back = forms.WordsForm(
-        label=LABELS[WordsKind.LOOK_BACK], words=words.get((WordsKind.LOOK_BACK, 0)), prefix="lb"
-    )
+    look_back = forms.HowItWentForm(words=words.get((WordsKind.LOOK_BACK, 0)), prefix="lb")
     if bound is not None:
         place, form = bound
         if place == WordsKind.LOOK_BACK:
@@ -227,8 +224,8 @@ def assignment(request, trajectory, pk):
     return render(request, "trajects/participant/assignment.html", context)
 
 
-def _write(request, trajectory, kind, *, prefix, progress=None, question=0):
-    form = forms.WordsForm(request.POST, prefix=prefix)
+def _write(request, trajectory, kind, *, prefix, progress=None, question=0, form_class=None):
+    form = (form_class or forms.WordsForm)(request.POST, prefix=prefix)
     if form.is_valid() and run_step(
         form,
         services.write_words,
@@ -237,6 +234,7 @@ def _write(request, trajectory, kind, *, prefix, progress=None, question=0):
         form.cleaned_data["text"],
         progress=progress,
         question=question,
+        feeling=form.cleaned_data.get("feeling", ""),
         version=form.cleaned_data["version"],
     ):
         messages.success(request, _("Saved. Your trainer can read it now."))
@@ -266,7 +264,14 @@ def answer(request, trajectory, pk, number):
 @participant_page
 def look_back(request, trajectory, pk):
     progress = _progress(trajectory, pk)
-    form = _write(request, trajectory, WordsKind.LOOK_BACK, prefix="lb", progress=progress)
+    form = _write(
+        request,
+        trajectory,
+        WordsKind.LOOK_BACK,
+        prefix="lb",
+        progress=progress,
+        form_class=forms.HowItWentForm,
+    )
     if form is None:
         return redirect(reverse("trajects:mine_assignment", args=[pk]) + "#look-back")
     context = _assignment_context(trajectory, progress, bound=(WordsKind.LOOK_BACK, form))
