@@ -1106,9 +1106,7 @@ class Meeting(models.Model):
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
-            # a subquery, not a join: counts over the invitees stay per meeting
-            visible = self.model.objects.filter(access.meeting_q(user)).values("pk")
-            return self.filter(pk__in=visible)
+            return self.filter(access.meeting_q(user))
 
         def of_kind(self, kind):
             return self.filter(kind=kind) if kind else self
@@ -1180,11 +1178,21 @@ class Meeting(models.Model):
 
 
 class MeetingAttendance(models.Model):
+    # indexed by meeting (the unique constraint) and by person (`attendance_by_person`), each
+    # with the other column, so neither needs an index of its own
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("meeting"),
+        db_index=False,
     )
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("person")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("person"),
+        db_index=False,
     )
     attended = models.BooleanField(
         _("attended"), null=True, blank=True, help_text=_("Empty until the meeting has been held.")
@@ -1196,6 +1204,7 @@ class MeetingAttendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
         ]
+        indexes = [models.Index(fields=["person", "meeting"], name="attendance_by_person")]
 
     def __str__(self):
         return str(self.person)
