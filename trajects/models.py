@@ -328,11 +328,24 @@ class Trajectory(models.Model):
                 .with_conversation_dates()
             )
 
-        def with_detail(self):
-            """Everything the participant page shows, in a fixed number of queries."""
+        def with_detail(self, latest: int | None = None):
+            """Everything the participant page shows, in a fixed number of queries: every
+            planned conversation (`planned_conversations`), and the held ones
+            (`held_conversations`) and the notes (`written_notes`), newest first, or with
+            `latest` only that many of each and one more (so the page knows there is more to
+            show), however long the trajectory ran."""
             progress = AssignmentProgress.objects.select_related("assignment").order_by(
                 "introduced_on", "pk"
             )
+            conversations = GuidanceConversation.objects.select_related(
+                "second_assessor", "progress__assignment"
+            )
+            held = conversations.held().order_by("-held_at", "-pk")
+            notes = FloorNote.objects.select_related(
+                "author__person", "progress__assignment"
+            ).order_by("-written_at", "-pk")
+            if latest is not None:
+                held, notes = held[: latest + 1], notes[: latest + 1]
             return (
                 self.select_related(
                     "participant", "department__business_unit", "trainer", "coach", "interest"
@@ -345,18 +358,13 @@ class Trajectory(models.Model):
                         ),
                     ),
                     Prefetch("skills__progress", queryset=progress),
+                    Prefetch("conversations", queryset=held, to_attr="held_conversations"),
                     Prefetch(
                         "conversations",
-                        queryset=GuidanceConversation.objects.select_related(
-                            "second_assessor", "progress__assignment"
-                        ),
+                        queryset=conversations.planned().order_by("planned_at"),
+                        to_attr="planned_conversations",
                     ),
-                    Prefetch(
-                        "notes",
-                        queryset=FloorNote.objects.select_related(
-                            "author__person", "progress__assignment"
-                        ),
-                    ),
+                    Prefetch("notes", queryset=notes, to_attr="written_notes"),
                     Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
                     Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("by")),
                 )

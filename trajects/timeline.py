@@ -96,16 +96,15 @@ def _skill_events(chosen):
 
 
 def _contact_events(trajectory):
-    for conversation in trajectory.conversations.all():
-        if conversation.held_at:
-            yield Event(
-                conversation.held_at,
-                "conversation",
-                _("Guidance conversation"),
-                skill_id=_skill_of(conversation),
-                obj=conversation,
-            )
-    for note in trajectory.notes.all():
+    for conversation in trajectory.held_conversations:
+        yield Event(
+            conversation.held_at,
+            "conversation",
+            _("Guidance conversation"),
+            skill_id=_skill_of(conversation),
+            obj=conversation,
+        )
+    for note in trajectory.written_notes:
         yield Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note)
 
 

@@ -29,6 +29,7 @@ from trajects.models import (
     Trajectory,
 )
 from trajects.services import add_months
+from trajects.views.trainer import TIMELINE_SHOWN
 
 INVALID = 422
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -365,6 +366,50 @@ def test_the_timeline_filters_by_skill(trainer, world):
     assert "Over de eerste skill" in page
     assert "Over de tweede skill" not in page
     assert page.lstrip().startswith('<section id="timeline"')
+
+
+def notes_written(trajectory, count):
+    for number in range(count):
+        FloorNoteFactory(
+            trajectory=trajectory,
+            text=f"Notitie {number}",
+            written_at=timezone.now() - datetime.timedelta(days=count - number),
+        )
+
+
+def test_the_timeline_shows_the_latest_events_and_older_ones_on_request(trainer, world):
+    notes_written(world.trajectory, TIMELINE_SHOWN + 5)
+
+    latest = trainer.get(url("trajectory", world.trajectory.pk)).content.decode()
+    everything = trainer.get(
+        url("trajectory", world.trajectory.pk), {"timeline": "all"}, **HTMX
+    ).content.decode()
+
+    assert latest.count("event-note") == TIMELINE_SHOWN
+    assert f"Notitie {TIMELINE_SHOWN + 4}" in latest
+    assert "Notitie 4<" not in latest
+    assert "?timeline=all" in latest
+    assert everything.count("event-note") == TIMELINE_SHOWN + 5
+    assert "?timeline=all" not in everything
+
+
+def test_a_save_answers_with_the_latest_events_however_long_the_trajectory(trainer, world):
+    notes_written(world.trajectory, TIMELINE_SHOWN)
+    short = queries_and_size_of_a_note(trainer, world)
+    notes_written(world.trajectory, 3 * TIMELINE_SHOWN)
+    long = queries_and_size_of_a_note(trainer, world)
+
+    assert short[0] == long[0]
+    assert long[1] < short[1] * 1.1  # the latest events, not the whole history
+
+
+def queries_and_size_of_a_note(trainer, world):
+    with CaptureQueriesContext(connection) as context:
+        response = trainer.post(
+            url("add_note", world.trajectory.pk), {"text": "Vroeg zelf om uitleg."}, **HTMX
+        )
+    assert response.status_code == 200
+    return len(context), len(response.content)
 
 
 def test_an_unknown_step_is_not_found(trainer, world):

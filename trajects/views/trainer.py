@@ -166,6 +166,14 @@ def choose_skills(request, pk):
 # The participant page: timeline, floor notes, guidance conversations
 
 
+TIMELINE_SHOWN = 20  # the latest events; the reader asks for older ones
+
+
+def _whole_timeline(request) -> bool:
+    """The latest events, unless the reader asked for all of them (or for one skill's)."""
+    return request.GET.get("timeline") == "all" or _skill_filter(request) is not None
+
+
 def _skill_filter(request):
     try:
         return int(request.GET["skill"])
@@ -176,10 +184,7 @@ def _skill_filter(request):
 def _detail_context(request, trajectory, **bound):
     """The participant page; `bound` holds forms that came back with messages."""
     progress_rows = _progress_of(trajectory).select_related("assignment")
-    planned = sorted(
-        (c for c in trajectory.conversations.all() if c.held_at is None),
-        key=lambda c: c.planned_at,
-    )
+    planned = trajectory.planned_conversations
     end_of_today = timezone.localtime().replace(hour=23, minute=59)
     due = next((c for c in planned if c.planned_at <= end_of_today), None)
     current = trajectory.current_progress
@@ -187,11 +192,14 @@ def _detail_context(request, trajectory, **bound):
     if progress is None and len(current) == 1:
         progress = current[0].pk
     skill_id = _skill_filter(request)
+    events = timeline.for_skill(timeline.events(trajectory), skill_id)
+    shown = events if _whole_timeline(request) else events[:TIMELINE_SHOWN]
     context = {
         "trajectory": trajectory,
         "may_guide": access.may_guide(request.user, trajectory),
         "may_export": access.may_handle_personal_data(request.user, trajectory.participant),
-        "events": timeline.for_skill(timeline.events(trajectory), skill_id),
+        "events": shown,
+        "older_events": len(events) > len(shown),
         "skill_filter": skill_id,
         "planned": planned,
         "due": due,
@@ -209,7 +217,8 @@ def _detail_context(request, trajectory, **bound):
 
 
 def _detail(request, pk):
-    return access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
+    latest = None if _whole_timeline(request) else TIMELINE_SHOWN
+    return access.get_visible_or_404(Trajectory.objects.with_detail(latest), request.user, pk=pk)
 
 
 @require_GET
