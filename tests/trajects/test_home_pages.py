@@ -197,7 +197,7 @@ def test_participant_page_runs_the_same_number_of_queries_for_a_short_and_a_long
     add_history(world.trajectory, 8)
     long = queries_for(client, url)
 
-    assert short == long <= 12
+    assert short == long <= 13  # planned conversations apart from the latest held
 
 
 def test_catalogue_page_runs_a_fixed_number_of_queries(client, world):
