@@ -11,10 +11,9 @@ all use it."""
 import datetime
 from collections import defaultdict
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-
-BATCH = 500
 
 
 def _days(pauses) -> datetime.timedelta:
@@ -112,24 +111,37 @@ def refresh(trajectory):
     return trajectory
 
 
-def drift(trajectories) -> list[tuple[int, str, object, object]]:
-    """(trajectory id, field, stored, worked out) for every stored date that differs from what
-    the rows say."""
+def _differing(trajectories):
+    """(id, stored, worked out) of each trajectory whose stored dates differ from its rows."""
     from trajects.models import Trajectory
 
     expected = computed(trajectories)
+    for stored in trajectories.order_by("pk").values("pk", *Trajectory.CLOCK_FIELDS):
+        dates = expected[stored["pk"]]
+        if any(stored[field] != value for field, value in dates.items()):
+            yield stored["pk"], stored, dates
+
+
+def drift(trajectories) -> list[tuple[int, str, object, object]]:
+    """(trajectory id, field, stored, worked out) for every stored date that differs from what
+    the rows say."""
     return [
-        (row["pk"], field, row[field], expected[row["pk"]][field])
-        for row in trajectories.order_by("pk").values("pk", *Trajectory.CLOCK_FIELDS)
-        for field in Trajectory.CLOCK_FIELDS
-        if row[field] != expected[row["pk"]][field]
+        (pk, field, stored[field], value)
+        for pk, stored, dates in _differing(trajectories)
+        for field, value in dates.items()
+        if stored[field] != value
     ]
 
 
+@transaction.atomic
 def refresh_all(trajectories) -> int:
-    """Store the clock dates of every trajectory in `trajectories` (after a bulk load)."""
+    """Store the dates of every trajectory in `trajectories` whose stored ones differ from its
+    rows (after a bulk load, or a repair); how many. One small update each: quicker than one
+    large one for thousands of rows."""
     from trajects.models import Trajectory
 
-    rows = [Trajectory(pk=pk, **dates) for pk, dates in computed(trajectories).items()]
-    Trajectory.objects.bulk_update(rows, Trajectory.CLOCK_FIELDS, batch_size=BATCH)
-    return len(rows)
+    changed = 0
+    for pk, _stored, dates in _differing(trajectories):
+        Trajectory.objects.filter(pk=pk).update(**dates)
+        changed += 1
+    return changed

@@ -25,8 +25,8 @@ class Command(BaseCommand):
         for pk, field, stored, expected in found:
             self.stdout.write(f"trajectory {pk}: {field} is {stored}, the rows say {expected}")
         if found and fix:
-            deadlines.refresh_all(trajectories.filter(pk__in={row[0] for row in found}))
-            self.stdout.write(f"{len(found)} date(s) stored again.")
+            changed = deadlines.refresh_all(trajectories)
+            self.stdout.write(f"{len(found)} date(s) of {changed} trajectories stored again.")
         elif found:
             raise CommandError(f"{len(found)} stored date(s) differ from the rows.")
         else:
