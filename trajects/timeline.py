@@ -105,7 +105,11 @@ def _contact_events(trajectory):
             obj=conversation,
         )
     for note in trajectory.written_notes:
-        yield Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note)
+        yield note_event(note)
+
+
+def note_event(note) -> Event:
+    return Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note)
 
 
 def _pause_and_end_events(trajectory):

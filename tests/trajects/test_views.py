@@ -198,7 +198,7 @@ def test_a_look_back_date_in_the_future_comes_back_with_a_message(trainer, world
 # Floor notes and conversations
 
 
-def test_a_floor_note_with_htmx_comes_back_in_the_timeline_and_clears_the_form(trainer, world):
+def test_a_floor_note_with_htmx_goes_on_top_of_the_timeline_and_clears_the_form(trainer, world):
     response = trainer.post(
         url("add_note", world.trajectory.pk), {"text": "Vroeg zelf om uitleg."}, **HTMX
     )
@@ -206,7 +206,9 @@ def test_a_floor_note_with_htmx_comes_back_in_the_timeline_and_clears_the_form(t
     page = response.content.decode()
     assert response.status_code == 200
     assert FloorNote.objects.get().text == "Vroeg zelf om uitleg."
-    assert 'id="timeline" data-hx-swap-oob="true"' in page
+    assert 'data-hx-swap-oob="afterbegin:#timeline-events"' in page
+    assert 'id="timeline"' not in page  # the new note only, not the timeline again
+    assert 'id="status"' in page
     assert "Vroeg zelf om uitleg." in page
     assert "<html" not in page
 
@@ -393,14 +395,14 @@ def test_the_timeline_shows_the_latest_events_and_older_ones_on_request(trainer,
     assert "?timeline=all" not in everything
 
 
-def test_a_save_answers_with_the_latest_events_however_long_the_trajectory(trainer, world):
+def test_a_note_save_answers_the_same_however_long_the_trajectory(trainer, world):
     notes_written(world.trajectory, TIMELINE_SHOWN)
     short = queries_and_size_of_a_note(trainer, world)
     notes_written(world.trajectory, 3 * TIMELINE_SHOWN)
     long = queries_and_size_of_a_note(trainer, world)
 
     assert short[0] == long[0]
-    assert long[1] < short[1] * 1.1  # the latest events, not the whole history
+    assert long[1] < short[1] * 1.1  # the new note, not the whole history
 
 
 def queries_and_size_of_a_note(trainer, world):

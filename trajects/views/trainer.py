@@ -244,15 +244,17 @@ def trajectory_history(request, pk):
     return render(request, "trajects/history.html", context)
 
 
-def _saved(request, trajectory, section, message):
-    """After a save on the participant page: with htmx the changed sections, else the page."""
+def _saved(request, trajectory, section, message, new_events=None):
+    """After a save on the participant page: with htmx the changed sections, else the page.
+    `new_events` go on top of the timeline; without them the latest events are drawn again
+    (a conversation can add several, on earlier days)."""
     if not wants_part(request):
         messages.success(request, message)
         return redirect("trajects:trajectory", pk=trajectory.pk)
     context = _detail_context(request, _detail(request, trajectory.pk), saved=message)
     html = render_to_string(f"{DETAIL}#{section}", context, request)
-    context["oob"] = True
-    for other in ("status", "timeline"):
+    context |= {"oob": True, "new_events": new_events}
+    for other in ("status", "new-events" if new_events else "timeline"):
         html += render_to_string(f"{DETAIL}#{other}", context, request)
     return HttpResponse(html)
 
@@ -270,10 +272,13 @@ def _refused(request, trajectory, section, **bound):
 def add_note(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.NoteForm(request.POST, progress=_progress_of(trajectory))
-    if form.is_valid() and run_step(
+    note = form.is_valid() and run_step(
         form, services.add_note, trajectory, **form.cleaned_data, by=request.user
-    ):
-        return _saved(request, trajectory, "note-form", _("Note saved."))
+    )
+    if note:
+        # a note is written now: it is the newest event
+        new = [timeline.note_event(note)]
+        return _saved(request, trajectory, "note-form", _("Note saved."), new_events=new)
     return _refused(request, trajectory, "note-form", note_form=form)
 
 
