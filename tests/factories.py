@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from assignments.models import Assignment, Level, Skill
 from certificates.models import Certificate, CertificateBatch, VerificationMiss
+from trajects import deadlines
 from trajects.models import (
     AssignmentProgress,
     Escalation,
@@ -117,7 +118,25 @@ class InterestFactory(factory.django.DjangoModelFactory):
     department = factory.SelfAttribute("person.department")
 
 
-class TrajectoryFactory(factory.django.DjangoModelFactory):
+class KeepsClockDates(factory.django.DjangoModelFactory):
+    """A row the method's clocks read: made directly, its trajectory's clock dates are stored
+    as the services' steps store them (`trajects.deadlines.refresh`)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            deadlines.refresh(cls.trajectory_of(instance))
+
+    @staticmethod
+    def trajectory_of(instance):
+        return instance.trajectory
+
+
+class TrajectoryFactory(KeepsClockDates):
     class Meta:
         model = Trajectory
 
@@ -131,6 +150,10 @@ class TrajectoryFactory(factory.django.DjangoModelFactory):
     agreed_end = factory.LazyAttribute(lambda o: o.agreed_start + datetime.timedelta(days=182))
     phase = 2
 
+    @staticmethod
+    def trajectory_of(instance):
+        return instance
+
 
 class TrajectorySkillFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -141,9 +164,13 @@ class TrajectorySkillFactory(factory.django.DjangoModelFactory):
     target_level = Level.B
 
 
-class AssignmentProgressFactory(factory.django.DjangoModelFactory):
+class AssignmentProgressFactory(KeepsClockDates):
     class Meta:
         model = AssignmentProgress
+
+    @staticmethod
+    def trajectory_of(instance):
+        return instance.trajectory_skill.trajectory
 
     trajectory_skill = factory.SubFactory(TrajectorySkillFactory)
     assignment = factory.SubFactory(
@@ -151,7 +178,7 @@ class AssignmentProgressFactory(factory.django.DjangoModelFactory):
     )
 
 
-class GuidanceConversationFactory(factory.django.DjangoModelFactory):
+class GuidanceConversationFactory(KeepsClockDates):
     class Meta:
         model = GuidanceConversation
 
@@ -180,7 +207,7 @@ class FloorNoteFactory(factory.django.DjangoModelFactory):
     text = "Vroeg vandaag zelf om uitleg bij de nieuwe machine."
 
 
-class PauseFactory(factory.django.DjangoModelFactory):
+class PauseFactory(KeepsClockDates):
     class Meta:
         model = Pause
 
@@ -190,7 +217,7 @@ class PauseFactory(factory.django.DjangoModelFactory):
     reason = "Ziek thuis"
 
 
-class PhaseChangeFactory(factory.django.DjangoModelFactory):
+class PhaseChangeFactory(KeepsClockDates):
     class Meta:
         model = PhaseChange
 
@@ -313,8 +340,9 @@ def many_participants(department, trainer, coach, count: int) -> None:
         )
         for n, person in enumerate(people[count:])
     )
+    deadlines.refresh_all(Trajectory.objects.filter(department=department))
     # fresh statistics, as autovacuum keeps them in production: without them PostgreSQL plans
-    # the signals' subqueries as if the tables were empty
+    # the queries as if the tables were empty
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -27,7 +27,8 @@ TRACKED = [
     (FloorNote, "trajectory_id"),
     (Pause, "trajectory_id"),
 ]
-UNSHOWN = {"id", "created_at", "updated_at", "version"}  # version: not kept in history
+# not kept in history: the version, and the clock dates, which follow from what is
+UNSHOWN = {"id", "created_at", "updated_at", "version", *Trajectory.CLOCK_FIELDS}
 ACTIONS = {"+": gettext_lazy("added"), "~": gettext_lazy("changed"), "-": gettext_lazy("removed")}
 SHORT = 120
 REASONS = dict(CallOff.choices)

@@ -74,13 +74,33 @@ def current_pause():
     return Prefetch("pauses", queryset=Pause.objects.current(), to_attr="open_pauses")
 
 
+def deadline_rules() -> dict[str, tuple[str, int, tuple | None]]:
+    """The method's deadlines, each defined once: per rule, the date on the trajectory its
+    clock runs from (`Trajectory.CLOCK_FIELDS`, or the agreed end), the days it allows (a
+    setting, read at call time so a test can move it) and the phases it applies in (None: all
+    while open). `Trajectory.deadline_of` reads them, and so do the coach's signals in SQL
+    (`trajects.norms`)."""
+    return {
+        "assignment": ("assignment_since", settings.WPO_NORM_ASSIGNMENT_WEEKS * 7, None),
+        "look_back": ("look_back_due_on", 0, None),
+        "follow_up": ("follow_up_due_on", 0, None),
+        "past_end": ("agreed_end", 0, None),
+        "too_long": ("year_since", settings.WPO_NORM_TRAJECTORY_MAX_DAYS, None),
+        "conversation": (
+            "conversation_since",
+            settings.WPO_NORM_CONVERSATION_WEEKS * 7,
+            CONVERSATION_PHASES,
+        ),
+    }
+
+
 @dataclass(frozen=True)
 class Deadline:
     """The day a step of the method falls due (`on`; None: nothing is due), read on the
     method's clock (`Trajectory.clock`), which stands still during a pause. Due on that day,
-    late from the day after. Each rule is defined once, by the method that gives its deadline;
-    the coach's signals measure the same days in SQL (`trajects.norms`), and the tests hold
-    the two to the same day."""
+    late from the day after. Each rule is defined once (`deadline_rules`); the coach's signals
+    measure the same days in SQL (`trajects.norms`), and the tests hold the two to the same
+    day."""
 
     on: datetime.date | None
     clock: datetime.date
@@ -211,8 +231,32 @@ class Trajectory(models.Model):
     stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The dates the method's clocks run from, kept by the services (`trajects.deadlines`):
+    # finished pauses have moved them on, `paused_since` stops them all.
+    paused_since = models.DateField(_("paused since"), null=True, blank=True, editable=False)
+    conversation_since = models.DateField(
+        _("no-conversation clock from"), null=True, blank=True, editable=False
+    )
+    year_since = models.DateField(_("year clock from"), null=True, blank=True, editable=False)
+    assignment_since = models.DateField(
+        _("longest running assignment from"), null=True, blank=True, editable=False
+    )
+    look_back_due_on = models.DateField(
+        _("first look-back due on"), null=True, blank=True, editable=False
+    )
+    follow_up_due_on = models.DateField(
+        _("first follow-up due on"), null=True, blank=True, editable=False
+    )
+    CLOCK_FIELDS = (
+        "paused_since",
+        "conversation_since",
+        "year_since",
+        "assignment_since",
+        "look_back_due_on",
+        "follow_up_due_on",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=list(CLOCK_FIELDS))
 
     class QuerySet(TrajectoryPartQuerySet):
         trajectory_path = ""
@@ -285,11 +329,24 @@ class Trajectory(models.Model):
                 .with_conversation_dates()
             )
 
-        def with_detail(self):
-            """Everything the participant page shows, in a fixed number of queries."""
+        def with_detail(self, latest: int | None = None):
+            """Everything the participant page shows, in a fixed number of queries: every
+            planned conversation (`planned_conversations`), and the held ones
+            (`held_conversations`) and the notes (`written_notes`), newest first, or with
+            `latest` only that many of each and one more (so the page knows there is more to
+            show), however long the trajectory ran."""
             progress = AssignmentProgress.objects.select_related("assignment").order_by(
                 "introduced_on", "pk"
             )
+            conversations = GuidanceConversation.objects.select_related(
+                "second_assessor", "progress__assignment"
+            )
+            held = conversations.held().order_by("-held_at", "-pk")
+            notes = FloorNote.objects.select_related(
+                "author__person", "progress__assignment"
+            ).order_by("-written_at", "-pk")
+            if latest is not None:
+                held, notes = held[: latest + 1], notes[: latest + 1]
             return (
                 self.select_related(
                     "participant",
@@ -311,18 +368,13 @@ class Trajectory(models.Model):
                         ),
                     ),
                     Prefetch("skills__progress", queryset=progress),
+                    Prefetch("conversations", queryset=held, to_attr="held_conversations"),
                     Prefetch(
                         "conversations",
-                        queryset=GuidanceConversation.objects.select_related(
-                            "second_assessor", "progress__assignment"
-                        ),
+                        queryset=conversations.planned().order_by("planned_at"),
+                        to_attr="planned_conversations",
                     ),
-                    Prefetch(
-                        "notes",
-                        queryset=FloorNote.objects.select_related(
-                            "author__person", "progress__assignment"
-                        ),
-                    ),
+                    Prefetch("notes", queryset=notes, to_attr="written_notes"),
                     Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
                     Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("by")),
                 )
@@ -460,48 +512,37 @@ class Trajectory(models.Model):
         """The date the method's clocks show on `today` (default: today): that day, or the
         first day of the current pause, since a pause (sickness, leave) stops assignment
         weeks and due dates."""
-        pause = self.current_pause
-        return pause.starts_on if pause else (today or timezone.localdate())
+        return self.paused_since or today or timezone.localdate()
 
     def deadline(self, day: datetime.date | None, today=None) -> Deadline:
         """`day` as a deadline of this trajectory: none once it has ended."""
         return Deadline(day if self.is_open else None, self.clock(today))
 
-    def days_paused(self, since: datetime.date | None = None) -> int:
-        """Days of the finished pauses (of those that began on or after `since`)."""
-        return sum(
-            pause.days
-            for pause in self.pauses.all()
-            if pause.resumed_on and (since is None or pause.starts_on >= since)
-        )
+    def deadline_of(self, rule: str, today=None) -> Deadline:
+        """The deadline of one of `deadline_rules`, from the date its clock runs from."""
+        field, days, phases = deadline_rules()[rule]
+        since = getattr(self, field)
+        applies = since is not None and (phases is None or self.phase in phases)
+        return self.deadline(since + datetime.timedelta(days=days) if applies else None, today)
 
     def end_deadline(self, today=None) -> Deadline:
         """The agreed end; a resume moved it on by the days paused."""
-        return self.deadline(self.agreed_end, today)
+        return self.deadline_of("past_end", today)
 
     def year_deadline(self, today=None) -> Deadline:
         """A trajectory takes a year at most (a setting), its pauses left out."""
-        days = settings.WPO_NORM_TRAJECTORY_MAX_DAYS + self.days_paused()
-        return self.deadline(self.agreed_start + datetime.timedelta(days=days), today)
-
-    @property
-    def conversation_clock_start(self) -> datetime.date:
-        """The day the no-conversation clock starts: the last held conversation, else the
-        start of the learning phase, else the agreed start."""
-        held = [timezone.localdate(row.held_at) for row in self.conversations.all() if row.held_at]
-        learning = [
-            row.changed_on for row in self.phase_changes.all() if row.phase == Phase.LEARNING
-        ]
-        return max(held, default=None) or max(learning, default=None) or self.agreed_start
+        return self.deadline_of("too_long", today)
 
     def conversation_deadline(self, today=None) -> Deadline:
         """In the learning and assessment phases a guidance conversation is held every few
-        weeks (a setting), pauses left out."""
-        if self.phase not in CONVERSATION_PHASES:
-            return self.deadline(None, today)
-        since = self.conversation_clock_start
-        days = settings.WPO_NORM_CONVERSATION_WEEKS * 7 + self.days_paused(since)
-        return self.deadline(since + datetime.timedelta(days=days), today)
+        weeks (a setting), from the last one held (else the start of the learning phase, else
+        the agreed start), pauses left out."""
+        return self.deadline_of("conversation", today)
+
+    @property
+    def longest_running(self) -> "AssignmentProgress | None":
+        """The assignment in progress that has run longest, pauses left out."""
+        return min(self.current_progress, key=lambda row: (row.running_since, row.pk), default=None)
 
     def to_do(self) -> list[str]:
         """What needs doing now, in the trainer's words; needs `with_overview()` or
@@ -752,19 +793,26 @@ class AssignmentProgress(models.Model):
 
     def running_deadline(self, today=None) -> Deadline:
         """An assignment takes a few weeks (a setting), pauses left out."""
-        weeks = datetime.timedelta(weeks=settings.WPO_NORM_ASSIGNMENT_WEEKS)
-        return self._deadline(self.running_since + weeks, today)
+        days = datetime.timedelta(days=deadline_rules()["assignment"][1])
+        return self._deadline(self.running_since + days, today)
 
-    def look_back_deadline(self, today=None) -> Deadline:
-        """The look-back, planned 1 to 2 weeks after the get-started task; a resume moves it
-        on."""
-        return self._deadline(None if self.look_back_done_on else self.look_back_due_on, today)
+    @property
+    def look_back_due(self) -> datetime.date | None:
+        """The look-back, planned 1 to 2 weeks after the get-started task, until it is done; a
+        resume moves it on."""
+        return None if self.look_back_done_on else self.look_back_due_on
 
-    def follow_up_deadline(self, today=None) -> Deadline:
+    @property
+    def follow_up_due(self) -> datetime.date | None:
         """The follow-up conversation, due on the independent week's last day; a resume moves
         it on."""
-        in_week = self.status == ProgressStatus.INDEPENDENT_WEEK
-        return self._deadline(self.independent_until if in_week else None, today)
+        return self.independent_until if self.status == ProgressStatus.INDEPENDENT_WEEK else None
+
+    def look_back_deadline(self, today=None) -> Deadline:
+        return self._deadline(self.look_back_due, today)
+
+    def follow_up_deadline(self, today=None) -> Deadline:
+        return self._deadline(self.follow_up_due, today)
 
     def to_do(self) -> str | None:
         """The trainer's next step on this assignment, if one is due."""
@@ -1089,9 +1137,7 @@ class Meeting(models.Model):
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
-            # a subquery, not a join: counts over the invitees stay per meeting
-            visible = self.model.objects.filter(access.meeting_q(user)).values("pk")
-            return self.filter(pk__in=visible)
+            return self.filter(access.meeting_q(user))
 
         def of_kind(self, kind):
             return self.filter(kind=kind) if kind else self
@@ -1163,11 +1209,21 @@ class Meeting(models.Model):
 
 
 class MeetingAttendance(models.Model):
+    # indexed by meeting (the unique constraint) and by person (`attendance_by_person`), each
+    # with the other column, so neither needs an index of its own
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("meeting"),
+        db_index=False,
     )
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("person")
+        Person,
+        on_delete=models.CASCADE,
+        related_name="attendances",
+        verbose_name=_("person"),
+        db_index=False,
     )
     attended = models.BooleanField(
         _("attended"), null=True, blank=True, help_text=_("Empty until the meeting has been held.")
@@ -1179,6 +1235,7 @@ class MeetingAttendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once"),
         ]
+        indexes = [models.Index(fields=["person", "meeting"], name="attendance_by_person")]
 
     def __str__(self):
         return str(self.person)

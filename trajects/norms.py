@@ -4,15 +4,15 @@ Each rule measures, in the database, by how many days a trajectory is past its n
 severity follows from that number and the red mark in settings, so the coach's page can filter
 and sort on signals in SQL however many participants there are. Python only words the reason.
 
-The deadlines themselves are defined on the models (`Deadline`: `Trajectory.end_deadline`,
-`year_deadline`, `conversation_deadline`; `AssignmentProgress.running_deadline`,
-`look_back_deadline`, `follow_up_deadline`), which the trainer's to-do list, the reminders and
-the pages read; `norm_<key>` here is the same rule's `days_late`, and tests/trajects/
-test_norms.py holds the two to the same number around every mark.
+The deadlines themselves are defined once, on the models (`deadline_rules`: the date on the
+trajectory each clock runs from, kept by the services, and the days it allows), which the
+trainer's to-do list, the reminders and the pages read too; `norm_<key>` here is the same
+rule's `days_late`, and tests/trajects/test_norms.py holds the two to the same number around
+every mark. So each measure is a subtraction of two dates, and the SQL stays small.
 
 The method's clock stands still during a pause: while paused, every rule measures up to the
-first day of the pause, and the days of earlier pauses are left out (the assignment's
-`paused_days`, the pause rows, and the due dates a resume moves on)."""
+first day of the pause; the days of earlier pauses have moved the stored dates on
+(`trajects.deadlines`)."""
 
 import datetime
 from dataclasses import dataclass
@@ -24,18 +24,14 @@ from django.db.models import (
     Count,
     DateField,
     F,
-    FilteredRelation,
     Func,
     IntegerField,
     Max,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -136,8 +132,10 @@ class Rule:
 
 def rules() -> list[Rule]:
     """Read at call time, so a test (or an organisation) can move a mark in settings."""
-    norm_assignment = settings.WPO_NORM_ASSIGNMENT_WEEKS * 7
-    norm_conversation = settings.WPO_NORM_CONVERSATION_WEEKS * 7
+    from trajects.models import deadline_rules
+
+    norm = {key: days for key, (_field, days, _phases) in deadline_rules().items()}
+    norm_assignment, norm_conversation = norm["assignment"], norm["conversation"]
     return [
         Rule(
             "assignment",
@@ -146,7 +144,7 @@ def rules() -> list[Rule]:
             settings.WPO_RED_ASSIGNMENT_WEEKS * 7 - norm_assignment,
             lambda days, t: (
                 _("assignment “%(title)s” running for %(time)s")
-                % {"title": t.norm_assignment_title, "time": duration(days)}
+                % {"title": t.longest_running.assignment.title, "time": duration(days)}
             ),
         ),
         Rule(
@@ -178,7 +176,7 @@ def rules() -> list[Rule]:
         Rule(
             "too_long",
             _("Longer than a year"),
-            settings.WPO_NORM_TRAJECTORY_MAX_DAYS,
+            norm["too_long"],
             0,
             lambda days, t: (
                 _("trajectory running for %(time)s, longer than the norm of a year")
@@ -210,57 +208,6 @@ def rule_choices() -> list[tuple[str, str]]:
     return [(rule.key, rule.label) for rule in rules()]
 
 
-def _open_progress(**filters):
-    from trajects.models import AssignmentProgress
-
-    return AssignmentProgress.objects.open().filter(
-        trajectory_skill__trajectory=OuterRef("pk"), **filters
-    )
-
-
-def _highest(queryset, value, field="value"):
-    """The row of `queryset` with the highest `value`, its `field`, as a subquery."""
-    return Subquery(queryset.annotate(value=value).order_by("-value").values(field)[:1])
-
-
-def _conversation_since(trajectory, agreed_start):
-    """The day the no-conversation clock starts: the last held conversation, else the start of
-    the learning phase, else the agreed start."""
-    from trajects.models import GuidanceConversation, Phase, PhaseChange
-
-    last_held = (
-        GuidanceConversation.objects.held()
-        .filter(trajectory=trajectory)
-        .order_by("-held_at")
-        .values("held_at")[:1]
-    )
-    learning = (
-        PhaseChange.objects.filter(trajectory=trajectory, phase=Phase.LEARNING)
-        .order_by("-changed_on")
-        .values("changed_on")[:1]
-    )
-    return Coalesce(
-        TruncDate(Subquery(last_held)),
-        Subquery(learning, output_field=DateField()),
-        agreed_start,
-        output_field=DateField(),
-    )
-
-
-def _days_paused(**since):
-    """Days of the trajectory's finished pauses (those that started on or after `since`)."""
-    from trajects.models import Pause
-
-    days = (
-        Pause.objects.filter(trajectory=OuterRef("pk"), resumed_on__isnull=False, **since)
-        .order_by()
-        .values("trajectory")
-        .annotate(days=Sum(DaysBetween(F("resumed_on"), F("starts_on"))))
-        .values("days")
-    )
-    return Coalesce(Subquery(days, output_field=IntegerField()), 0)
-
-
 def _when_open(expression, *also):
     return Case(
         When(Q(*also, closed_on__isnull=True, stopped_on__isnull=True), then=expression),
@@ -268,83 +215,43 @@ def _when_open(expression, *also):
     )
 
 
+def _days_late(clock, field: str, days: int, phases):
+    """Days from the deadline (`field` plus `days`) to the clock; None outside `phases`."""
+    late = DaysBetween(clock, F(field)) - Value(days)
+    if phases is None:
+        return late
+    return Case(When(phase__in=phases, then=late), output_field=IntegerField())
+
+
 def annotate(queryset, today: datetime.date | None = None):
     """`queryset` of trajectories with, per rule, the days past its norm (`norm_<key>`; its
     severity `norm_<key>_level` can be filtered on), and the worst severity as `signal_level`.
 
-    Every measure counts to today and then takes off the days of the current pause, which
-    is the same as counting to its first day."""
-    from trajects.models import CONVERSATION_PHASES, ProgressStatus
+    Each deadline rule compares the date its clock runs from, kept on the trajectory
+    (`trajects.deadlines`), with the method's clock: today, or the first day of the current
+    pause."""
+    from trajects.models import deadline_rules
 
-    norm = {rule.key: Value(rule.norm) for rule in rules()}
-    today = Value(today or timezone.localdate(), output_field=DateField())
-    paused_now = F("norm_paused_now")
-    queryset = (
-        queryset.alias(
-            # a join, not a subquery: the measures below use it many times (one current pause at
-            # most, a database constraint, so the join adds no rows)
-            norm_pause=FilteredRelation("pauses", condition=Q(pauses__resumed_on__isnull=True)),
-        )
-        .annotate(
-            norm_paused_now=Coalesce(DaysBetween(today, F("norm_pause__starts_on")), 0),
-            norm_conversation_since=_conversation_since(OuterRef("pk"), F("agreed_start")),
-        )
-        .annotate(
-            # a closed trajectory may still have an assignment marked in progress: no signal
-            norm_assignment=_when_open(
-                _highest(
-                    _open_progress(), DaysBetween(today, F("introduced_on")) - F("paused_days")
-                )
-                - paused_now
-                - norm["assignment"]
-            ),
-            norm_assignment_title=_highest(
-                _open_progress(),
-                DaysBetween(today, F("introduced_on")) - F("paused_days"),
-                "assignment__title",
-            ),
-            norm_look_back=_when_open(
-                _highest(
-                    _open_progress(look_back_done_on__isnull=True, look_back_due_on__isnull=False),
-                    DaysBetween(today, F("look_back_due_on")),
-                )
-                - paused_now
-            ),
-            norm_follow_up=_when_open(
-                _highest(
-                    _open_progress(status=ProgressStatus.INDEPENDENT_WEEK),
-                    DaysBetween(today, F("independent_until")),
-                )
-                - paused_now
-            ),
-            norm_past_end=_when_open(DaysBetween(today, F("agreed_end")) - paused_now),
-            norm_too_long=_when_open(
-                DaysBetween(today, F("agreed_start"))
-                - _days_paused()
-                - paused_now
-                - norm["too_long"]
-            ),
-            norm_short=_when_open(
-                Value(settings.WPO_NORM_TRAJECTORY_MIN_DAYS)
-                - DaysBetween(F("agreed_end"), F("agreed_start"))
-            ),
-            norm_conversation=_when_open(
-                DaysBetween(today, F("norm_conversation_since"))
-                - _days_paused(
-                    starts_on__gte=_conversation_since(
-                        OuterRef("trajectory"), F("trajectory__agreed_start")
-                    )
-                )
-                - paused_now
-                - norm["conversation"],
-                Q(phase__in=CONVERSATION_PHASES),
-            ),
-        )
+    # the clock of an open trajectory only: an ended one has no deadlines
+    clock = Case(
+        When(
+            closed_on__isnull=True,
+            stopped_on__isnull=True,
+            then=Coalesce(F("paused_since"), Value(today or timezone.localdate())),
+        ),
+        output_field=DateField(),
     )
-    # The levels are not selected: each would repeat its measure's subqueries in SQL.
+    measures = {f"norm_{key}": _days_late(clock, *rule) for key, rule in deadline_rules().items()}
+    # a property of the agreed period, not a deadline
+    measures["norm_short"] = _when_open(
+        Value(settings.WPO_NORM_TRAJECTORY_MIN_DAYS)
+        - DaysBetween(F("agreed_end"), F("agreed_start"))
+    )
     levels = {rule.level: rule.severity_expression() for rule in rules()}
-    return queryset.alias(**levels).annotate(
-        signal_level=Greatest(*(F(name) for name in levels), output_field=IntegerField())
+    return (
+        queryset.annotate(**measures)
+        .alias(**levels)
+        .annotate(signal_level=Greatest(*(F(name) for name in levels), output_field=IntegerField()))
     )
 
 

@@ -96,17 +96,20 @@ def _skill_events(chosen):
 
 
 def _contact_events(trajectory):
-    for conversation in trajectory.conversations.all():
-        if conversation.held_at:
-            yield Event(
-                conversation.held_at,
-                "conversation",
-                _("Guidance conversation"),
-                skill_id=_skill_of(conversation),
-                obj=conversation,
-            )
-    for note in trajectory.notes.all():
-        yield Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note)
+    for conversation in trajectory.held_conversations:
+        yield Event(
+            conversation.held_at,
+            "conversation",
+            _("Guidance conversation"),
+            skill_id=_skill_of(conversation),
+            obj=conversation,
+        )
+    for note in trajectory.written_notes:
+        yield note_event(note)
+
+
+def note_event(note) -> Event:
+    return Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note)
 
 
 def _pause_and_end_events(trajectory):

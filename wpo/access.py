@@ -203,15 +203,23 @@ def may_handle_personal_data(user, person) -> bool:
 
 def meeting_q(user) -> Q:
     """Meetings: a coach sees those they organise and those for the departments they coach;
-    anyone sees the meetings they are invited to."""
+    anyone sees the meetings they are invited to. Each part is its own indexed subquery, not
+    a join: so a list costs what the user's meetings cost, not every invitee of the
+    organisation, and counts over the invitees stay per meeting."""
+    from trajects.models import Meeting, MeetingAttendance
+
     scope = scope_of(user)
     if scope.is_project_manager:
         return Q()
     q = NOTHING
     if scope.coach_of:
-        q |= Q(departments__in=scope.coach_of)
+        for_departments = Meeting.departments.through.objects.filter(
+            department_id__in=scope.coach_of
+        )
+        q |= Q(pk__in=for_departments.values("meeting_id"))
     if scope.person_id:
-        q |= Q(organiser_id=scope.person_id) | Q(attendances__person_id=scope.person_id)
+        invited = MeetingAttendance.objects.filter(person_id=scope.person_id)
+        q |= Q(organiser_id=scope.person_id) | Q(pk__in=invited.values("meeting_id"))
     return q
 
 

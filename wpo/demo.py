@@ -23,6 +23,7 @@ from assignments import catalogue
 from assignments.models import Assignment, Level, Skill
 from certificates.models import Certificate, level_meaning, new_verification_code
 from certificates.services import period
+from trajects import deadlines
 from trajects.models import (
     AssignmentProgress,
     Escalation,
@@ -766,4 +767,6 @@ class Generator:
         self.conversations_and_notes()
         self.meetings_and_escalations()
         self.certificates()
+        # the rows went in in bulk, past the services that keep the clock dates
+        deadlines.refresh_all(Trajectory.objects.all())
         return self.summary()

@@ -91,7 +91,9 @@ def test_trainer_walks_a_trajectory_from_intake_to_closing_on_a_phone(phone, wor
         "Vroeg vandaag zelf om uitleg bij de nieuwe machine."
     )
     button(phone, "Notitie opslaan").click()
-    expect(phone.locator("#timeline")).to_contain_text("Vroeg vandaag zelf om uitleg")
+    expect(phone.locator("#timeline-events > li").first).to_contain_text(
+        "Vroeg vandaag zelf om uitleg"
+    )
     expect(phone.locator("#note-form [name=text]")).to_have_value("")
     assert_not_reloaded(phone)
 

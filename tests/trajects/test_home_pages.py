@@ -197,7 +197,8 @@ def test_participant_page_runs_the_same_number_of_queries_for_a_short_and_a_long
     add_history(world.trajectory, 8)
     long = queries_for(client, url)
 
-    assert short == long <= 13  # the participant's own words are one query more
+    # the participant's own words, and planned conversations apart from the latest held
+    assert short == long <= 14
 
 
 def test_catalogue_page_runs_a_fixed_number_of_queries(client, world):

@@ -571,3 +571,25 @@ def test_a_meeting_out_of_sight_answers_404(client, world):
     client.force_login(world.other_coach.user)
 
     assert client.post(url("meeting_edit", meeting.pk), {"cancel": "1"}).status_code == 404
+
+
+def test_attendance_is_indexed_by_person_and_by_meeting(db):
+    """The meetings someone is invited to, and the invitees of a meeting, are looked up
+    without reading every invitee of the organisation."""
+    table = MeetingAttendance._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    leading = {tuple(c["columns"][:2]) for c in constraints.values() if c["index"] or c["unique"]}
+
+    assert {("person_id", "meeting_id"), ("meeting_id", "person_id")} <= leading
+
+
+def test_the_counts_stay_per_meeting_for_a_coach_who_is_also_invited(world):
+    meeting = MeetingFactory(organiser=world.coach)
+    meeting.departments.add(world.department, world.other_department)
+    MeetingAttendanceFactory(meeting=meeting, person=world.coach, attended=True)
+    MeetingAttendanceFactory(meeting=meeting, person=world.trainer, attended=False)
+
+    [row] = Meeting.objects.visible_to(world.coach.user).for_list()
+
+    assert (row.invited, row.present) == (2, 1)

@@ -29,6 +29,7 @@ from trajects.models import (
     Trajectory,
 )
 from trajects.services import add_months
+from trajects.views.trainer import TIMELINE_SHOWN
 
 INVALID = 422
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -197,7 +198,7 @@ def test_a_look_back_date_in_the_future_comes_back_with_a_message(trainer, world
 # Floor notes and conversations
 
 
-def test_a_floor_note_with_htmx_comes_back_in_the_timeline_and_clears_the_form(trainer, world):
+def test_a_floor_note_with_htmx_goes_on_top_of_the_timeline_and_clears_the_form(trainer, world):
     response = trainer.post(
         url("add_note", world.trajectory.pk), {"text": "Vroeg zelf om uitleg."}, **HTMX
     )
@@ -205,7 +206,9 @@ def test_a_floor_note_with_htmx_comes_back_in_the_timeline_and_clears_the_form(t
     page = response.content.decode()
     assert response.status_code == 200
     assert FloorNote.objects.get().text == "Vroeg zelf om uitleg."
-    assert 'id="timeline" data-hx-swap-oob="true"' in page
+    assert 'data-hx-swap-oob="afterbegin:#timeline-events"' in page
+    assert 'id="timeline"' not in page  # the new note only, not the timeline again
+    assert 'id="status"' in page
     assert "Vroeg zelf om uitleg." in page
     assert "<html" not in page
 
@@ -441,6 +444,50 @@ def test_the_timeline_filters_by_skill(trainer, world):
     assert "Over de eerste skill" in page
     assert "Over de tweede skill" not in page
     assert page.lstrip().startswith('<section id="timeline"')
+
+
+def notes_written(trajectory, count):
+    for number in range(count):
+        FloorNoteFactory(
+            trajectory=trajectory,
+            text=f"Notitie {number}",
+            written_at=timezone.now() - datetime.timedelta(days=count - number),
+        )
+
+
+def test_the_timeline_shows_the_latest_events_and_older_ones_on_request(trainer, world):
+    notes_written(world.trajectory, TIMELINE_SHOWN + 5)
+
+    latest = trainer.get(url("trajectory", world.trajectory.pk)).content.decode()
+    everything = trainer.get(
+        url("trajectory", world.trajectory.pk), {"timeline": "all"}, **HTMX
+    ).content.decode()
+
+    assert latest.count("event-note") == TIMELINE_SHOWN
+    assert f"Notitie {TIMELINE_SHOWN + 4}" in latest
+    assert "Notitie 4<" not in latest
+    assert "?timeline=all" in latest
+    assert everything.count("event-note") == TIMELINE_SHOWN + 5
+    assert "?timeline=all" not in everything
+
+
+def test_a_note_save_answers_the_same_however_long_the_trajectory(trainer, world):
+    notes_written(world.trajectory, TIMELINE_SHOWN)
+    short = queries_and_size_of_a_note(trainer, world)
+    notes_written(world.trajectory, 3 * TIMELINE_SHOWN)
+    long = queries_and_size_of_a_note(trainer, world)
+
+    assert short[0] == long[0]
+    assert long[1] < short[1] * 1.1  # the new note, not the whole history
+
+
+def queries_and_size_of_a_note(trainer, world):
+    with CaptureQueriesContext(connection) as context:
+        response = trainer.post(
+            url("add_note", world.trajectory.pk), {"text": "Vroeg zelf om uitleg."}, **HTMX
+        )
+    assert response.status_code == 200
+    return len(context), len(response.content)
 
 
 def test_an_unknown_step_is_not_found(trainer, world):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trajects import deadlines
 from trajects.models import (
     OPEN_STATUSES,
     AssignmentProgress,
@@ -246,6 +247,7 @@ def hold_conversation(
     if next_planned_at:
         still_open = progress if progress and progress.status in OPEN_STATUSES else None
         plan_conversation(trajectory, planned_at=next_planned_at, progress=still_open, by=by)
+    deadlines.refresh(trajectory)
     return conversation
 
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trajects import deadlines
 from trajects.models import (
     STEP_PHASES,
     AssignmentProgress,
@@ -217,7 +218,7 @@ def start_trajectory(
     PhaseChange.objects.create(
         trajectory=trajectory, phase=Phase.START, changed_on=agreed_start, by=by
     )
-    return trajectory
+    return deadlines.refresh(trajectory)
 
 
 @transaction.atomic
@@ -280,6 +281,7 @@ def introduce_assignment(
     )
     if trajectory.phase == Phase.START:
         _move_to(trajectory, Phase.LEARNING, on=on, by=by)
+    deadlines.refresh(trajectory)
     return row
 
 
@@ -318,7 +320,9 @@ def record_get_started(
     progress.get_started_on = get_started_on
     progress.look_back_due_on = look_back_due_on
     progress.status = ProgressStatus.WORKING
-    return save(progress, ["get_started_on", "look_back_due_on", "status"], by=by)
+    save(progress, ["get_started_on", "look_back_due_on", "status"], by=by)
+    deadlines.refresh(progress.trajectory)
+    return progress
 
 
 @transaction.atomic
@@ -338,7 +342,9 @@ def record_look_back(
             "look_back_done_on",
         )
     progress.look_back_done_on = look_back_done_on
-    return save(progress, ["look_back_done_on"], by=by)
+    save(progress, ["look_back_done_on"], by=by)
+    deadlines.refresh(progress.trajectory)
+    return progress
 
 
 # Phases 3 and 4, and the ways out
@@ -372,7 +378,7 @@ def start_assessment(trajectory: Trajectory, *, on: datetime.date, by=None) -> T
     _check_step_date(trajectory, on, "on")
     _stop_assignments(trajectory, on=on, by=by)
     _move_to(trajectory, Phase.ASSESSMENT, on=on, by=by)
-    return trajectory
+    return deadlines.refresh(trajectory)
 
 
 def _stop_assignments(trajectory: Trajectory, *, on: datetime.date, by):
@@ -508,7 +514,8 @@ def stop_trajectory(
     _stop_assignments(trajectory, on=on, by=by)
     trajectory.stopped_on = on
     trajectory.stop_reason = reason.strip()
-    return save(trajectory, ["stopped_on", "stop_reason"], by=by)
+    save(trajectory, ["stopped_on", "stop_reason"], by=by)
+    return deadlines.refresh(trajectory)
 
 
 def check_pause_trajectory(trajectory: Trajectory):
@@ -544,7 +551,7 @@ def pause_trajectory(
             planned_at__date__gte=starts_on, planned_at__date__lt=resume_on
         )
         call_off(inside, reason=CallOff.PAUSED, by=by)
-    return save(
+    pause = save(
         Pause(
             trajectory=trajectory,
             starts_on=starts_on,
@@ -554,6 +561,8 @@ def pause_trajectory(
         ),
         by=by,
     )
+    deadlines.refresh(trajectory)
+    return pause
 
 
 def check_resume_trajectory(trajectory: Trajectory):
@@ -587,4 +596,5 @@ def resume_trajectory(trajectory: Trajectory, *, on: datetime.date, by=None) -> 
         if progress.independent_until:
             progress.independent_until += shift
         save(progress, ["paused_days", "look_back_due_on", "independent_until"], by=by)
+    deadlines.refresh(trajectory)
     return pause

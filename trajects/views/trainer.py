@@ -168,6 +168,14 @@ def choose_skills(request, pk):
 # The participant page: timeline, floor notes, guidance conversations
 
 
+TIMELINE_SHOWN = 20  # the latest events; the reader asks for older ones
+
+
+def _whole_timeline(request) -> bool:
+    """The latest events, unless the reader asked for all of them (or for one skill's)."""
+    return request.GET.get("timeline") == "all" or _skill_filter(request) is not None
+
+
 def _skill_filter(request):
     try:
         return int(request.GET["skill"])
@@ -178,10 +186,7 @@ def _skill_filter(request):
 def _detail_context(request, trajectory, **bound):
     """The participant page; `bound` holds forms that came back with messages."""
     progress_rows = _progress_of(trajectory).select_related("assignment")
-    planned = sorted(
-        (c for c in trajectory.conversations.all() if c.held_at is None),
-        key=lambda c: c.planned_at,
-    )
+    planned = trajectory.planned_conversations
     end_of_today = timezone.localtime().replace(hour=23, minute=59)
     due = next((c for c in planned if c.planned_at <= end_of_today), None)
     current = trajectory.current_progress
@@ -190,6 +195,8 @@ def _detail_context(request, trajectory, **bound):
         progress = current[0]
     skill_id = _skill_filter(request)
     current_ids = {row.pk for row in current}
+    events = timeline.for_skill(timeline.events(trajectory), skill_id)
+    shown = events if _whole_timeline(request) else events[:TIMELINE_SHOWN]
     context = {
         # what the participant wrote about the assignments in progress, above the form
         "words_now": [
@@ -200,7 +207,8 @@ def _detail_context(request, trajectory, **bound):
         "trajectory": trajectory,
         "may_guide": access.may_guide(request.user, trajectory),
         "may_export": access.may_handle_personal_data(request.user, trajectory.participant),
-        "events": timeline.for_skill(timeline.events(trajectory), skill_id),
+        "events": shown,
+        "older_events": len(events) > len(shown),
         "skill_filter": skill_id,
         "planned": planned,
         "due": due,
@@ -220,7 +228,8 @@ def _detail_context(request, trajectory, **bound):
 
 
 def _detail(request, pk):
-    return access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
+    latest = None if _whole_timeline(request) else TIMELINE_SHOWN
+    return access.get_visible_or_404(Trajectory.objects.with_detail(latest), request.user, pk=pk)
 
 
 @require_GET
@@ -246,15 +255,17 @@ def trajectory_history(request, pk):
     return render(request, "trajects/history.html", context)
 
 
-def _saved(request, trajectory, section, message):
-    """After a save on the participant page: with htmx the changed sections, else the page."""
+def _saved(request, trajectory, section, message, new_events=None):
+    """After a save on the participant page: with htmx the changed sections, else the page.
+    `new_events` go on top of the timeline; without them the latest events are drawn again
+    (a conversation can add several, on earlier days)."""
     if not wants_part(request):
         messages.success(request, message)
         return redirect("trajects:trajectory", pk=trajectory.pk)
     context = _detail_context(request, _detail(request, trajectory.pk), saved=message)
     html = render_to_string(f"{DETAIL}#{section}", context, request)
-    context["oob"] = True
-    for other in ("status", "timeline"):
+    context |= {"oob": True, "new_events": new_events}
+    for other in ("status", "new-events" if new_events else "timeline"):
         html += render_to_string(f"{DETAIL}#{other}", context, request)
     return HttpResponse(html)
 
@@ -272,10 +283,13 @@ def _refused(request, trajectory, section, **bound):
 def add_note(request, pk):
     trajectory = _guided_trajectory(request, pk)
     form = forms.NoteForm(request.POST, progress=_progress_of(trajectory))
-    if form.is_valid() and run_step(
+    note = form.is_valid() and run_step(
         form, services.add_note, trajectory, **form.cleaned_data, by=request.user
-    ):
-        return _saved(request, trajectory, "note-form", _("Note saved."))
+    )
+    if note:
+        # a note is written now: it is the newest event
+        new = [timeline.note_event(note)]
+        return _saved(request, trajectory, "note-form", _("Note saved."), new_events=new)
     return _refused(request, trajectory, "note-form", note_form=form)
 
 
