@@ -26,8 +26,12 @@ run: install
 	$(DEV) $(BIN)/python manage.py db_worker --verbosity 0 & trap 'kill $$! 2>/dev/null' EXIT; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One worker more than the cores: the browser tests and the production-stack tests spend much of
+# their time waiting on Chromium and gunicorn. `make test JOBS=0` runs in one process.
+JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
+
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses $(JOBS)
 
 # The production stack on this machine: debug off, hashed and compressed static files served by
 # whitenoise, gunicorn (docs/deploy.md). Same database and demo logins as `make run`, plain http
