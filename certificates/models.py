@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from assignments.models import Level
 from trajects.models import Trajectory, TrajectoryPartQuerySet
 from wpo import access
-from wpo.models import recorded_by
+from wpo.models import Miss, recorded_by
 
 # No 0/O or 1/I/L: the code is typed over from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -156,16 +156,9 @@ class CertificateBatch(models.Model):
         return self.finished_at is not None
 
 
-class VerificationMiss(models.Model):
-    """An unknown code tried on the public verification page, by a hashed address: enough to
-    slow down guessing, without keeping who looked."""
-
-    client = models.CharField(_("client"), max_length=64, db_index=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+class VerificationMiss(Miss):
+    """An unknown code tried on the public verification page."""
 
     class Meta:
         verbose_name = _("unknown code tried")
         verbose_name_plural = _("unknown codes tried")
-
-    def __str__(self):
-        return f"{self.client[:8]} {self.at:%Y-%m-%d %H:%M}"

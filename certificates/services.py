@@ -12,7 +12,6 @@ import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from certificates import documents
@@ -23,10 +22,8 @@ from certificates.models import (
     level_meaning,
 )
 from trajects.models import Phase, Trajectory
-from wpo.proxy import client_ip
+from wpo.guessing import Guessing
 from wpo.services import not_in_future, refuse, save
-
-MISS_WINDOW = datetime.timedelta(hours=1)
 
 
 def skill_lines(trajectory: Trajectory) -> list[dict]:
@@ -145,18 +142,5 @@ def make_batch_pdf(batch: CertificateBatch) -> CertificateBatch:
     return batch
 
 
-def _client(request) -> str:
-    """The visitor's address (as login throttling sees it, behind the proxies), hashed."""
-    return salted_hmac("certificates.verify", client_ip(request)).hexdigest()
-
-
-def guessing(request) -> bool:
-    """Too many unknown codes from this address in the last hour."""
-    since = timezone.now() - MISS_WINDOW
-    misses = VerificationMiss.objects.filter(client=_client(request), at__gte=since)
-    return misses.count() >= settings.WPO_VERIFY_MISSES_PER_HOUR
-
-
-def record_miss(request):
-    VerificationMiss.objects.filter(at__lt=timezone.now() - MISS_WINDOW).delete()
-    VerificationMiss.objects.create(client=_client(request))
+# unknown codes from one address: guessing codes soon stops
+guessing = Guessing(VerificationMiss, "certificates.verify", "WPO_VERIFY_MISSES_PER_HOUR")

@@ -11,6 +11,7 @@ from certificates import documents, forms, services, tasks
 from certificates.models import Certificate, CertificateBatch
 from trajects.models import Meeting, MeetingKind, Trajectory
 from wpo import access
+from wpo.guessing import WINDOW
 from wpo.http import INVALID, pdf_response, run_step, wants_part
 from wpo.idempotency import idempotent
 from wpo.models import Department, Role
@@ -23,13 +24,13 @@ def verify(request, code):
     """Public: anyone holding a certificate can have it checked. Shows only what is printed on
     it, and the same friendly page for a code that does not exist. Unknown codes from one
     address are counted, so guessing codes soon stops."""
-    if services.guessing(request):
+    if services.guessing.too_many(request):
         response = render(request, "certificates/too_many.html", status=TOO_MANY_REQUESTS)
-        response["Retry-After"] = str(int(services.MISS_WINDOW.total_seconds()))
+        response["Retry-After"] = str(int(WINDOW.total_seconds()))
         return response
     certificate = Certificate.objects.filter(code=code.strip().upper()).first()
     if certificate is None:
-        services.record_miss(request)
+        services.guessing.record_miss(request)
     return render(request, "certificates/verify.html", {"certificate": certificate, "code": code})
 
 

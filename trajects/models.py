@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from assignments.models import Assignment, Level, Skill
 from assignments.pictograms import Feeling
 from wpo import access
-from wpo.models import Department, Membership, Person, Role, Versioned, recorded_by
+from wpo.models import Department, Membership, Miss, Person, Role, Versioned, recorded_by
 
 
 def check_progress_in_trajectory(row):
@@ -1329,19 +1329,12 @@ class ParticipantLink(models.Model):
         return f"{self.trajectory} ({self.made_at:%d-%m-%Y})"
 
 
-class LinkMiss(models.Model):
-    """A personal link that did not work, by a hashed address: enough to slow down guessing,
-    without keeping who tried."""
-
-    client = models.CharField(_("client"), max_length=64, db_index=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+class LinkMiss(Miss):
+    """A personal link that did not work."""
 
     class Meta:
         verbose_name = _("personal link that did not work")
         verbose_name_plural = _("personal links that did not work")
-
-    def __str__(self):
-        return f"{self.client[:8]} {self.at:%Y-%m-%d %H:%M}"
 
 
 class WordsKind(models.TextChoices):

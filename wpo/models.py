@@ -62,6 +62,20 @@ class Versioned(models.Model):
         abstract = True
 
 
+class Miss(models.Model):
+    """A secret tried on a public page that did not work, by a hashed address: enough to slow
+    down guessing (`wpo.guessing`), without keeping who tried."""
+
+    client = models.CharField(_("client"), max_length=64, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.client[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
 class BusinessUnit(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
 

@@ -78,12 +78,12 @@ def test_an_ended_trajectory_gets_no_new_link(trajectory):
 def test_a_link_that_does_not_work_counts_towards_guessing(settings, trajectory):
     settings.WPO_LINK_MISSES_PER_HOUR = 2
     services.open_link(request(), "guessed")
-    assert not services.guessing(request())
+    assert not services.guessing.too_many(request())
 
     services.open_link(request(), "guessed-again")
 
     assert LinkMiss.objects.count() == 2
-    assert services.guessing(request())
+    assert services.guessing.too_many(request())
 
 
 def test_an_answer_is_kept_with_its_question(trajectory, progress):

@@ -6,15 +6,12 @@ reset, so the database cannot give it away. The participant's words are versione
 from a page loaded before another device's save is refused and shows the earlier text, and
 the history keeps both."""
 
-import datetime
 import hashlib
 import hmac
 import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from assignments.pictograms import Feeling
@@ -28,11 +25,10 @@ from trajects.models import (
     WordsKind,
 )
 from trajects.services.steps import locked
-from wpo.proxy import client_ip
+from wpo.guessing import Guessing
 from wpo.services import EditConflict, StepRefused, refuse, save
 
 MAX_WORDS = 2000  # characters: a few paragraphs, far more than a spoken answer
-MISS_WINDOW = datetime.timedelta(hours=1)
 
 
 class OtherDevice(EditConflict):
@@ -74,15 +70,8 @@ def is_current_token(trajectory: Trajectory, token: str) -> bool:
     return link is not None and hmac.compare_digest(link.token_hash, _hash(token))
 
 
-def _client(request) -> str:
-    return salted_hmac("trajects.participant_link", client_ip(request)).hexdigest()
-
-
-def guessing(request) -> bool:
-    """Too many links that did not work from this address in the last hour."""
-    since = timezone.now() - MISS_WINDOW
-    misses = LinkMiss.objects.filter(client=_client(request), at__gte=since)
-    return misses.count() >= settings.WPO_LINK_MISSES_PER_HOUR
+# links that did not work from one address: guessing links soon stops
+guessing = Guessing(LinkMiss, "trajects.participant_link", "WPO_LINK_MISSES_PER_HOUR")
 
 
 def open_link(request, token: str) -> ParticipantLink | None:
@@ -101,8 +90,7 @@ def open_link(request, token: str) -> ParticipantLink | None:
     # the lookup is by hash, so no timing tells the token; compared again all the same
     if link is not None and hmac.compare_digest(link.token_hash, token_hash):
         return link
-    LinkMiss.objects.filter(at__lt=timezone.now() - MISS_WINDOW).delete()
-    LinkMiss.objects.create(client=_client(request))
+    guessing.record_miss(request)
     return None
 
 

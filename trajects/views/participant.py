@@ -33,6 +33,7 @@ from trajects.models import (
 )
 from trajects.services import participant as services
 from wpo import access, audit
+from wpo.guessing import WINDOW
 from wpo.http import INVALID, pdf_response, posted_from, run_step
 from wpo.models import AuditAction
 from wpo.pdf import render_pdf
@@ -69,9 +70,9 @@ def participant_page(view):
 
 @require_GET
 def open_link(request, token):
-    if services.guessing(request):
+    if services.guessing.too_many(request):
         response = _link_ended(request, status=TOO_MANY_REQUESTS)
-        response["Retry-After"] = str(int(services.MISS_WINDOW.total_seconds()))
+        response["Retry-After"] = str(int(WINDOW.total_seconds()))
         return response
     link = services.open_link(request, token)
     if link is None:
