@@ -1134,10 +1134,21 @@ class Meeting(models.Model):
     )
     held_on = models.DateField(_("held on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # iCalendar's SEQUENCE: raised with every change the invitees are sent, so their calendar
+    # takes the newest invitation over an older one (RFC 5546)
+    sequence = models.PositiveIntegerField(_("version of the invitation"), default=0)
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
             return self.filter(access.meeting_q(user))
+
+        def invitations_of(self, person_id):
+            """The meetings `person_id` is invited to and that are still to come."""
+            return self.filter(
+                pk__in=MeetingAttendance.objects.filter(person_id=person_id).values("meeting_id"),
+                held_on__isnull=True,
+                scheduled_at__gt=timezone.now(),
+            ).order_by("scheduled_at")
 
         def of_kind(self, kind):
             return self.filter(kind=kind) if kind else self
@@ -1267,16 +1278,46 @@ class Escalation(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_by = optional_person(_("answered by"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    solved_by = optional_person(_("marked solved by"))
+    solved_at = models.DateTimeField(_("solved at"), null=True, blank=True)
 
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
             return self.filter(access.escalation_q(user))
 
+        def with_turn(self):
+            """`waits_for_manager`: not solved, and not answered yet or followed up by the
+            coach since (the thread's last message is not the project manager's)."""
+            last = EscalationMessage.objects.filter(escalation=OuterRef("pk")).order_by(
+                "-written_at", "-pk"
+            )
+            # no follow-up yet counts as the project manager's word: the answer is the last
+            return self.annotate(
+                last_by_manager=Coalesce(
+                    Subquery(last.values("by_project_manager")[:1]), models.Value(True)
+                )
+            ).annotate(
+                waits_for_manager=models.ExpressionWrapper(
+                    Q(solved_at__isnull=True)
+                    & (Q(answered_at__isnull=True) | Q(last_by_manager=False)),
+                    output_field=models.BooleanField(),
+                )
+            )
+
+        def waiting_for_manager(self):
+            return self.with_turn().filter(waits_for_manager=True)
+
         def open(self):
-            return self.filter(answered_at__isnull=True).order_by("raised_at")
+            """Waiting for the project manager, oldest first."""
+            return self.waiting_for_manager().order_by("raised_at")
 
         def answered(self):
-            return self.filter(answered_at__isnull=False).order_by("-answered_at")
+            """Answered and not followed up since, or solved: newest answer first."""
+            return (
+                self.with_turn()
+                .filter(waits_for_manager=False)
+                .order_by(F("answered_at").desc(nulls_last=True), "-raised_at")
+            )
 
         def for_list(self):
             return self.select_related(
@@ -1303,6 +1344,40 @@ class Escalation(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
+
+    @property
+    def is_solved(self) -> bool:
+        return self.solved_at is not None
+
+
+class EscalationMessage(models.Model):
+    """A follow-up on an answered escalation, by the coach or the project manager: the thread
+    stays with the escalation, also once it is solved."""
+
+    escalation = models.ForeignKey(
+        Escalation,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("escalation"),
+    )
+    author = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    # whose turn it is next follows from it, whatever roles the author holds later
+    by_project_manager = models.BooleanField(_("by the project manager"))
+    text = models.TextField(_("text"))
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("follow-up on an escalation")
+        verbose_name_plural = _("follow-ups on escalations")
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="escalation_message_has_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.escalation} — {self.author}"
 
 
 class ParticipantLink(models.Model):
@@ -1412,3 +1487,95 @@ class ParticipantWords(Versioned):
 
     def __str__(self):
         return f"{self.trajectory} — {self.get_kind_display()}"
+
+
+class MailKind(models.TextChoices):
+    INVITATION = "invitation", _("invitation")
+    CHANGE = "change", _("changed invitation")
+    CANCELLATION = "cancellation", _("cancellation")
+    ESCALATION = "escalation", _("new escalation")
+    ESCALATION_ANSWER = "escalation_answer", _("answer to an escalation")
+    ESCALATION_MESSAGE = "escalation_message", _("follow-up on an escalation")
+    ESCALATION_SOLVED = "escalation_solved", _("escalation solved")
+
+
+class Mail(models.Model):
+    """One e-mail the app sends, kept until it is out (`trajects.mail`): written in the same
+    transaction as the step it tells about, sent by the background worker, tried again while
+    the mail server does not take it. So a mail server that is down loses nothing, and the
+    sender's page shows what did not go out."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
+    recipient = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    address = models.EmailField(_("address"))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    calendar = models.TextField(_("calendar invitation (.ics)"), blank=True)
+    sender = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("meeting"),
+    )
+    escalation = models.ForeignKey(
+        Escalation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("escalation"),
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("given up at"), null=True, blank=True)
+
+    class QuerySet(models.QuerySet):
+        def failed(self):
+            return self.filter(failed_at__isnull=False)
+
+        def unsent(self):
+            return self.filter(sent_at__isnull=True)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MailKind.values), name="mail_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(failed_at__isnull=True),
+                name="mail_sent_or_failed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.address}"
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sent_at is not None
+
+    @property
+    def has_failed(self) -> bool:
+        return self.failed_at is not None

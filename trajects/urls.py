@@ -76,8 +76,15 @@ urlpatterns = [
     path("meetings/<int:pk>/", coaching.meeting_detail, name="meeting"),
     path("meetings/<int:pk>/edit/", coaching.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/record/", coaching.meeting_record, name="meeting_record"),
+    path("meetings/<int:pk>/mail-again/", coaching.meeting_mail_again, name="meeting_mail_again"),
     path("escalations/", coaching.escalations, name="escalations"),
     path("escalations/new/", coaching.escalation_new, name="escalation_new"),
     path("escalations/<int:pk>/", coaching.escalation_detail, name="escalation"),
     path("escalations/<int:pk>/answer/", coaching.escalation_answer, name="escalation_answer"),
+    path(
+        "escalations/<int:pk>/follow-up/",
+        coaching.escalation_follow_up,
+        name="escalation_follow_up",
+    ),
+    path("escalations/<int:pk>/solved/", coaching.escalation_solve, name="escalation_solve"),
 ]

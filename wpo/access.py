@@ -9,6 +9,8 @@ The rules (DESIGN.md, "Access"):
 - a workplace trainer sees the trajectories they guide;
 - a coach sees everything in the departments they coach;
 - the project manager sees everything (and answers escalations);
+- an invitee sees the meeting they are invited to: who else is, and the attendance of their own
+  participants;
 - the administrator works in the Django admin.
 A person with several roles sees the union.
 
@@ -138,6 +140,32 @@ def may_organise(user, meeting) -> bool:
 
 def may_answer_escalations(user) -> bool:
     return scope_of(user).is_project_manager
+
+
+def sees_whole_meeting(user, meeting) -> bool:
+    """The organiser and the project manager see every invitee's attendance and the notes."""
+    return scope_of(user).is_project_manager or may_organise(user, meeting)
+
+
+def own_people_q(user, prefix: str = "") -> Q:
+    """Whose attendance at a meeting an invitee sees: their own, and that of the participants
+    they may see (a trainer the ones they guide). An invitee sees who else is invited, but not
+    whether someone else's participant came (DESIGN.md, "Access")."""
+    person_id = scope_of(user).person_id
+    own = Q(**{f"{prefix}pk": person_id}) if person_id else NOTHING
+    return own | person_q(user, prefix)
+
+
+def may_read_meeting_notes(user, meeting, department_ids) -> bool:
+    """The notes of a meeting speak of everyone who came: the organiser, the project manager
+    and the coaches of its departments read them; an invitee only of a meeting that has no
+    participants (a one-to-one, a peer review), where nothing in them is about another
+    trainer's participant."""
+    from trajects.models import MeetingKind
+
+    if sees_whole_meeting(user, meeting) or scope_of(user).coach_of & set(department_ids):
+        return True
+    return meeting.kind in (MeetingKind.ONE_TO_ONE, MeetingKind.PEER_REVIEW)
 
 
 def intake_departments_q(user, prefix: str = "") -> Q:

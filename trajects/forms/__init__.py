@@ -2,7 +2,13 @@
 through this package (`forms.StartForm`); the shared fields and helpers are in `wpo.forms`."""
 
 from trajects.forms.coach import CoachFilterForm
-from trajects.forms.coaching import AnswerForm, EscalationForm, MeetingForm, MeetingRecordForm
+from trajects.forms.coaching import (
+    AnswerForm,
+    EscalationForm,
+    FollowUpForm,
+    MeetingForm,
+    MeetingRecordForm,
+)
 from trajects.forms.conversations import (
     ConfirmForm,
     ConversationEditForm,
@@ -37,6 +43,7 @@ __all__ = [
     "ConversationForm",
     "ConversationTextForm",
     "EscalationForm",
+    "FollowUpForm",
     "GetStartedForm",
     "HowItWentForm",
     "InterestForm",

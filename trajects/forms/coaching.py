@@ -4,12 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trajects.models import (
+    Interest,
     MeetingKind,
     Trajectory,
 )
 from trajects.services import (
+    invitable_management,
+    invitable_participants,
     invitable_trainers,
-    invitable_trajectories,
 )
 from wpo.forms import (
     ManyField,
@@ -21,24 +23,37 @@ from wpo.forms import (
 from wpo.models import Department, Person
 
 
-def invitee_choices(kind, departments) -> list:
-    """The people a coach may invite, grouped per department: its trainers, and (not for a
-    peer review, which is for trainers) its participants."""
+def invitee_choices(kind, departments, organiser_id=None) -> list:
+    """The people a coach may invite, grouped per department: its trainers and (not for a
+    peer review, which is for trainers) its participants, those on the waiting list marked;
+    then, for a kick-off or a closing, the coaches and the project manager."""
     groups = {}
     trainers = invitable_trainers(departments).select_related("person", "department")
     for role in trainers.order_by("person__last_name", "person__first_name"):
-        groups.setdefault((role.department.name, 0), []).append(role.person)
-    if kind != MeetingKind.PEER_REVIEW:
-        trajectories = invitable_trajectories(departments).select_related(
-            "participant", "department"
+        groups.setdefault((role.department.name, 0), []).append(
+            (role.person.pk, role.person.full_name)
         )
-        for trajectory in trajectories.order_by("participant__last_name"):
-            groups.setdefault((trajectory.department.name, 1), []).append(trajectory.participant)
+    waiting = set(
+        Interest.objects.filter(department__in=departments)
+        .waiting()
+        .values_list("person_id", flat=True)
+    )
+    participants = invitable_participants(kind, departments).select_related("department")
+    for person in participants.order_by("last_name", "first_name"):
+        name = person.full_name
+        if person.pk in waiting:
+            name = _("%(name)s (waiting to start)") % {"name": name}
+        groups.setdefault((person.department.name, 1), []).append((person.pk, name))
     labels = {0: _("%(department)s: trainers"), 1: _("%(department)s: participants")}
-    return [
-        (labels[which] % {"department": name}, [(p.pk, p.full_name) for p in people])
+    choices = [
+        (labels[which] % {"department": name}, people)
         for (name, which), people in sorted(groups.items())
     ]
+    management = invitable_management(kind, departments, organiser_id)
+    people = [(p.pk, p.full_name) for p in management.order_by("last_name", "first_name")]
+    if people:
+        choices.append((_("Coach and project manager"), people))
+    return choices
 
 
 class MeetingForm(forms.Form):
@@ -62,7 +77,9 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-groups"}),
     )
 
-    def __init__(self, *args, kind, departments, **kwargs):
+    def __init__(self, *args, kind, departments, organiser_id=None, chosen=None, **kwargs):
+        """`chosen`: the departments ticked so far, whose people are offered (all of
+        `departments` without it)."""
         super().__init__(*args, **kwargs)
         if kind == MeetingKind.ONE_TO_ONE:
             del self.fields["departments"], self.fields["invitees"]
@@ -73,7 +90,7 @@ class MeetingForm(forms.Form):
         self.fields["departments"].queryset = departments
         if len(departments) == 1:
             self.fields["departments"].initial = [departments[0].pk]
-        choices = invitee_choices(kind, departments)
+        choices = invitee_choices(kind, departments if chosen is None else chosen, organiser_id)
         invitees = self.fields["invitees"]
         invitees.queryset = Person.objects.filter(
             pk__in=[pk for _group, people in choices for pk, _name in people]
@@ -128,3 +145,7 @@ class EscalationForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = text_field(_("Your answer to the coach"), required=True, rows=6)
+
+
+class FollowUpForm(forms.Form):
+    text = text_field(_("Your message"), required=True, rows=4)

@@ -7,6 +7,8 @@ reads every meeting; an invitee reads the meeting they are invited to; only the 
 changes one.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,12 +17,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from trajects import forms, services
+from trajects import forms, mail, services
 from trajects.models import (
     Escalation,
+    Mail,
     Meeting,
     MeetingKind,
     Phase,
@@ -39,9 +43,11 @@ HISTORY_PAGE_SIZE = 25
 
 
 @require_GET
-@access.role_required(Role.COACH, Role.PROJECT_MANAGER)
+@access.role_required(Role.COACH, Role.PROJECT_MANAGER, Role.TRAINER)
 @vary_on_headers("HX-Request")
 def meetings(request):
+    """The meetings the user may see: a coach's and the project manager's to run; a trainer's
+    (the ones they are invited to) to read."""
     kind = request.GET.get("kind", "")
     if kind not in MeetingKind.values:
         kind = ""
@@ -52,6 +58,7 @@ def meetings(request):
         "to_record": visible.to_record(),
         "upcoming": visible.upcoming(),
         "held": _page(request, visible.held()),
+        "unsent": _unsent(request),
     }
     template = f"{MEETINGS}#meetings" if wants_part(request) else MEETINGS
     return render(request, template, context)
@@ -63,17 +70,48 @@ def _page(request, history):
     return Paginator(history, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _unsent(request):
+    """The coach's e-mails that did not go out, of meetings called off since too."""
+    person_id = access.scope_of(request.user).person_id
+    return Mail.objects.failed().filter(sender_id=person_id, meeting__isnull=True).exists()
+
+
 def _coached(request):
     return Department.objects.coached_by(request.user)
 
 
+def _meeting_form(request, kind, *, chosen=None, initial=None):
+    """The form, offering the people of the departments ticked so far: htmx asks again for
+    the invitees when a department is ticked (`narrow`), with what was ticked."""
+    departments = _coached(request)
+    if request.method == "GET" and "narrow" in request.GET:
+        ticked = [pk for pk in request.GET.getlist("departments") if pk.isdigit()]
+        chosen = departments.filter(pk__in=ticked[:100]) if ticked else None
+        initial = {"invitees": request.GET.getlist("invitees")[:1000]}
+    return forms.MeetingForm(
+        request.POST or None,
+        kind=kind,
+        departments=departments,
+        organiser_id=access.scope_of(request.user).person_id,
+        chosen=chosen,
+        initial=initial,
+    )
+
+
+def _invitees_part(request, form):
+    return render(request, "trajects/meeting_form.html#invitees", {"form": form})
+
+
 @require_http_methods(["GET", "POST"])
 @access.role_required(Role.COACH)
+@vary_on_headers("HX-Request")
 @idempotent
 def meeting_plan(request, kind):
     if kind not in MeetingKind.values:
         raise Http404
-    form = forms.MeetingForm(request.POST or None, kind=kind, departments=_coached(request))
+    form = _meeting_form(request, kind)
+    if "narrow" in request.GET:
+        return _invitees_part(request, form)
     if form.is_valid():
         meeting = run_step(
             form, services.plan_meeting, kind=kind, **form.cleaned_data, by=request.user
@@ -98,22 +136,71 @@ def meeting_detail(request, pk):
     if meeting.trainer_id:
         trajectories = Trajectory.objects.visible_to(request.user).guided_by(meeting.trainer_id)
         figures = trainer_figures(trajectories)
-    person_id = access.scope_of(request.user).person_id
-    attendances = meeting.attendances.select_related("person").order_by(
-        "person__last_name", "person__first_name"
-    )
     is_organiser = access.may_organise(request.user, meeting)
-    if not is_organiser and not any(a.person_id == person_id for a in attendances):
-        # a coach of one of its departments: only the invitees of their own departments
-        attendances = attendances.filter(access.person_q(request.user, "person__")).distinct()
     context = {
         "meeting": meeting,
-        "attendances": attendances,
+        "invitees": _invitee_rows(request, meeting, is_organiser),
         "is_organiser": is_organiser,
+        "notes": access.may_read_meeting_notes(
+            request.user, meeting, [d.pk for d in meeting.departments.all()]
+        ),
+        "unsent": is_organiser and meeting.mails.failed().exists(),
         "figures": figures,
         "phases": Phase.choices,
     }
     return render(request, "trajects/meeting_detail.html", context)
+
+
+@dataclass
+class Invitee:
+    person: Person
+    attended: bool | None  # None also when the user may not know it
+    mail: Mail | None = None
+    reachable: bool = True
+
+
+def _invitee_rows(request, meeting, is_organiser) -> list[Invitee]:
+    """Who is invited, as the user may see it: everyone with their attendance (the organiser,
+    the project manager); an invitee everyone, with the attendance of their own people only; a
+    coach of one of its departments only the invitees of their own departments. The organiser
+    also sees how each e-mail fared."""
+    attendances = meeting.attendances.select_related("person__user").order_by(
+        "person__last_name", "person__first_name"
+    )
+    person_id = access.scope_of(request.user).person_id
+    rows = [Invitee(a.person, a.attended) for a in attendances]
+    if not access.sees_whole_meeting(request.user, meeting):
+        own = set(
+            Person.objects.filter(access.own_people_q(request.user))
+            .filter(pk__in=[row.person.pk for row in rows])
+            .values_list("pk", flat=True)
+        )
+        if person_id not in {row.person.pk for row in rows}:
+            rows = [row for row in rows if row.person.pk in own]
+        for row in rows:
+            if row.person.pk not in own:
+                row.attended = None
+    if is_organiser:
+        latest = {m.recipient_id: m for m in meeting.mails.order_by("created_at", "pk")}
+        for row in rows:
+            row.mail = latest.get(row.person.pk)
+            row.reachable = bool(mail.address_of(row.person))
+    return rows
+
+
+@require_POST
+@login_required
+@idempotent
+def meeting_mail_again(request, pk):
+    """Send the e-mails that did not go out once more (the mail server is back)."""
+    meeting = _organised_meeting(request, pk)
+    count = mail.try_again(meeting.mails.all())
+    messages.success(
+        request,
+        ngettext("%(count)d e-mail is sent again.", "%(count)d e-mails are sent again.", count)
+        % {"count": count},
+    )
+    return redirect("trajects:meeting", pk=meeting.pk)
 
 
 def _organised_meeting(request, pk):
@@ -126,6 +213,7 @@ def _organised_meeting(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@vary_on_headers("HX-Request")
 @idempotent
 def meeting_edit(request, pk):
     """Move a planned meeting, change who is invited, or call it off."""
@@ -141,9 +229,9 @@ def meeting_edit(request, pk):
         "departments": [d.pk for d in meeting.departments.all()],
         "invitees": list(meeting.attendances.values_list("person_id", flat=True)),
     }
-    form = forms.MeetingForm(
-        request.POST or None, kind=meeting.kind, departments=_coached(request), initial=initial
-    )
+    form = _meeting_form(request, meeting.kind, chosen=meeting.departments.all(), initial=initial)
+    if "narrow" in request.GET:
+        return _invitees_part(request, form)
     if request.method == "POST" and "cancel" in request.POST:
         if run_step(form, services.cancel_meeting, meeting, by=request.user):
             messages.success(request, _("The meeting is called off."))
@@ -230,17 +318,22 @@ def escalation_new(request):
     return render(request, "trajects/escalation_form.html", {"form": form}, status=status)
 
 
-def _escalation_page(request, escalation, form=None, status=200):
+def _escalation_page(request, escalation, status=200, **forms_given):
     context = {
         "escalation": escalation,
-        "answer_form": form or forms.AnswerForm(),
+        "thread": escalation.messages.select_related("author"),
+        "answer_form": forms_given.get("answer_form") or forms.AnswerForm(),
+        "follow_up_form": forms_given.get("follow_up_form") or forms.FollowUpForm(),
         "may_answer": access.may_answer_escalations(request.user),
     }
     return render(request, "trajects/escalation_detail.html", context, status=status)
 
 
 def _escalation(request, pk):
-    return access.get_visible_or_404(Escalation.objects.for_list(), request.user, pk=pk)
+    """Whoever sees an escalation takes part in it: the coaches of its department and the
+    project manager."""
+    escalations = Escalation.objects.with_turn().for_list()
+    return access.get_visible_or_404(escalations, request.user, pk=pk)
 
 
 @require_GET
@@ -262,4 +355,30 @@ def escalation_answer(request, pk):
     ):
         messages.success(request, _("The answer is sent; the coach sees it on their page."))
         return redirect("trajects:escalations")
-    return _escalation_page(request, escalation, form, INVALID)
+    return _escalation_page(request, escalation, INVALID, answer_form=form)
+
+
+@require_POST
+@login_required
+@idempotent
+def escalation_follow_up(request, pk):
+    escalation = _escalation(request, pk)
+    form = forms.FollowUpForm(request.POST)
+    if form.is_valid() and run_step(
+        form, services.follow_up_escalation, escalation, **form.cleaned_data, by=request.user
+    ):
+        messages.success(request, _("Your message is added and sent on."))
+        return redirect("trajects:escalation", pk=escalation.pk)
+    return _escalation_page(request, escalation, INVALID, follow_up_form=form)
+
+
+@require_POST
+@login_required
+@idempotent
+def escalation_solve(request, pk):
+    escalation = _escalation(request, pk)
+    form = forms.FollowUpForm()  # where a refusal lands
+    if run_step(form, services.solve_escalation, escalation, by=request.user):
+        messages.success(request, _("The escalation is marked solved; its thread is kept."))
+        return redirect("trajects:escalation", pk=escalation.pk)
+    return _escalation_page(request, escalation, INVALID, follow_up_form=form)
