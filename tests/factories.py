@@ -11,9 +11,12 @@ from trajects import deadlines
 from trajects.models import (
     AssignmentProgress,
     Escalation,
+    EscalationMessage,
     FloorNote,
     GuidanceConversation,
     Interest,
+    Mail,
+    MailKind,
     Meeting,
     MeetingAttendance,
     MeetingKind,
@@ -250,6 +253,27 @@ class EscalationFactory(factory.django.DjangoModelFactory):
     department = factory.SubFactory(DepartmentFactory)
     subject = "Te weinig tijd voor begeleiding"
     description = "De productiedruk laat geen ruimte voor gesprekken."
+
+
+class EscalationMessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EscalationMessage
+
+    escalation = factory.SubFactory(EscalationFactory)
+    author = factory.SelfAttribute("escalation.raised_by")
+    by_project_manager = False
+    text = "Het is nog niet opgelost."
+
+
+class MailFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mail
+
+    kind = MailKind.INVITATION
+    recipient = factory.SubFactory(PersonFactory)
+    address = factory.Sequence(lambda n: f"persoon{n}@example.nl")
+    subject = "Uitnodiging: Startbijeenkomst"
+    body = "Je bent uitgenodigd."
 
 
 class CertificateFactory(factory.django.DjangoModelFactory):

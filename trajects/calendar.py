@@ -1,12 +1,13 @@
-"""A trainer's planned guidance conversations as an iCalendar feed (RFC 5545), so the calendar
-on their phone subscribes to it without logging in: the address carries a signed token.
+"""A trainer's planned guidance conversations, and the meetings they are invited to, as an
+iCalendar feed (RFC 5545), so the calendar on their phone subscribes to it without logging
+in: the address carries a signed token.
 
 The token is the person's id signed with a key that includes their password's hash (as
 Django's password-reset links do) and the number of their calendar link. So a leaked link ends
 when the trainer asks for a new one (the page has a button) or changes the password; either way
 they subscribe again with the new link (the page says so). A deactivated login ends it too. The
-feed holds first names and times only, nothing of what was said. The token is a password: it is
-kept out of the logs (wpo.logs) and out of caches."""
+feed holds first names, times and a meeting's title and place only, nothing of what was said.
+The token is a password: it is kept out of the logs (wpo.logs) and out of caches."""
 
 import datetime
 
@@ -22,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 from icalendar import Calendar, Event, vDuration, vText
 
-from trajects.models import GuidanceConversation, Trajectory
+from trajects.mail import meeting_event
+from trajects.models import GuidanceConversation, Meeting, MeetingAttendance, Trajectory
 from wpo import access, audit
 from wpo.idempotency import idempotent
 from wpo.models import AuditAction, Person, Role
@@ -68,7 +70,16 @@ def _planned_conversations(person):
     )
 
 
-def ics(conversations, host: str) -> bytes:
+def _meetings(person):
+    """The meetings the person is invited to, not yet held, from a month back on; called off
+    ones are gone (their invitees got a cancellation)."""
+    invited = MeetingAttendance.objects.filter(person=person).values("meeting_id")
+    return Meeting.objects.filter(
+        pk__in=invited, held_on__isnull=True, scheduled_at__gte=timezone.now() - SINCE
+    ).order_by("scheduled_at", "pk")
+
+
+def ics(conversations, host: str, meetings=()) -> bytes:
     stamp = timezone.now().astimezone(datetime.UTC)
     calendar = Calendar()
     calendar.add("version", "2.0")
@@ -90,13 +101,17 @@ def ics(conversations, host: str) -> bytes:
         name = conversation.trajectory.participant.first_name
         event.add("summary", _("Guidance conversation %(name)s") % {"name": name})
         calendar.add_component(event)
+    for meeting in meetings:
+        # the same entry (UID, SEQUENCE) as the invitation by e-mail, without who is invited
+        calendar.add_component(meeting_event(meeting, with_organiser=False))
     return calendar.to_ical()
 
 
 @require_safe
 def feed(request, token):
     person = _person_of(token)
-    body = ics(_planned_conversations(person), request.get_host().partition(":")[0])
+    host = request.get_host().partition(":")[0]
+    body = ics(_planned_conversations(person), host, _meetings(person))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     # the token is in the address: no shared cache keeps the feed, no browser stores it
     patch_cache_control(response, private=True, no_store=True)

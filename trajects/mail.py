@@ -58,9 +58,9 @@ def _link(name: str, *args) -> str:
     return f"{site}{reverse(name, args=args)}" if site else ""
 
 
-def meeting_event(meeting: Meeting, invitees=(), *, cancelled=False) -> Event:
+def meeting_event(meeting: Meeting, invitees=(), *, cancelled=False, with_organiser=True):
     """The meeting as a calendar entry; `invitees` become its attendees (those with an
-    address)."""
+    address). A feed leaves out the organiser's address, as it leaves out every name."""
     start = meeting.scheduled_at.astimezone(datetime.UTC)
     event = Event()
     event.add("uid", meeting_uid(meeting))
@@ -72,7 +72,7 @@ def meeting_event(meeting: Meeting, invitees=(), *, cancelled=False) -> Event:
     if meeting.location:
         event.add("location", meeting.location)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    organiser = meeting.organiser
+    organiser = meeting.organiser if with_organiser else None
     if address_of(organiser):
         address = vCalAddress(f"mailto:{address_of(organiser)}")
         address.params["cn"] = vText(organiser.full_name)

@@ -10,8 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import GuidanceConversationFactory, TrajectoryFactory
+from tests.factories import (
+    GuidanceConversationFactory,
+    MeetingAttendanceFactory,
+    MeetingFactory,
+    TrajectoryFactory,
+)
 from trajects.calendar import feed_token
+from trajects.mail import meeting_uid
 from wpo.models import AuditAction, AuditEvent, Person
 
 
@@ -245,10 +251,38 @@ def test_the_feed_runs_the_same_number_of_queries_for_3_and_30_conversations(cli
                 department=world.department, trainer=world.trainer, coach=world.coach
             )
             GuidanceConversationFactory(trajectory=trajectory, planned_at=at(n % 40 - 20))
+            invited = MeetingFactory(organiser=world.coach, scheduled_at=at(n % 40 - 20))
+            MeetingAttendanceFactory(meeting=invited, person=world.trainer)
 
     plan(3)
     small = queries_for(client, feed_url(world.trainer))
     plan(27)
     large = queries_for(client, feed_url(world.trainer))
 
-    assert small == large <= 3
+    assert small == large <= 4
+
+
+# Meetings the trainer is invited to
+
+
+def test_the_feed_holds_the_meetings_the_trainer_is_invited_to_as_the_invitation_has_them(
+    client, world
+):
+    kick_off = MeetingFactory(organiser=world.coach, title="Start najaar", location="Kantine")
+    MeetingAttendanceFactory(meeting=kick_off, person=world.trainer)
+    MeetingFactory(organiser=world.coach, title="Niet voor mij")
+
+    (event,) = feed(client, world.trainer)
+
+    assert event["SUMMARY"] == "Start najaar"
+    assert event["LOCATION"] == "Kantine"
+    assert event["UID"] == meeting_uid(kick_off)
+    assert event["SEQUENCE"] == "0"
+    assert not any(name.startswith(("ATTENDEE", "ORGANIZER")) for name in event)
+
+
+def test_a_held_meeting_leaves_the_feed(client, world):
+    meeting = MeetingFactory(organiser=world.coach, scheduled_at=at(-1), held_on=at(-1).date())
+    MeetingAttendanceFactory(meeting=meeting, person=world.trainer)
+
+    assert feed(client, world.trainer) == []

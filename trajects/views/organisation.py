@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from trajects.forms import PdfForm, ReportForm
+from trajects.models import Escalation
 from trajects.reports import exports
 from trajects.reports.figures import Report
 from trajects.reports.sections import key_figures, participants_table, sections
@@ -36,6 +37,9 @@ def _report(request):
 
 def _page(request, form, report, status=200):
     context = {"form": form, "report": report, "query": urlencode(form.query())}
+    context["escalations_waiting"] = (
+        Escalation.objects.visible_to(request.user).waiting_for_manager().count()
+    )
     if report:
         context.update(figures=key_figures(report), sections=sections(report))
         context["pdf_form"] = PdfForm()

@@ -26,6 +26,7 @@ from trajects.models import (
     AssignmentProgress,
     GuidanceConversation,
     Interest,
+    Meeting,
     Trajectory,
     TrajectorySkill,
     WordsKind,
@@ -50,10 +51,11 @@ def trainer_home(request):
         .next_first()
     )
     waiting = _waiting(request.user)
+    invitations = Meeting.objects.invitations_of(access.scope_of(request.user).person_id)
     return render(
         request,
         "trajects/trainer_home.html",
-        {"trajectories": trajectories, "waiting": waiting},
+        {"trajectories": trajectories, "waiting": waiting, "invitations": invitations},
     )
 
 
