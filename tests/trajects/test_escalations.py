@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tests.factories import EscalationFactory, TrajectoryFactory
 from trajects import services
-from trajects.models import Escalation
+from trajects.models import Escalation, Mail, MailKind
 from wpo.services import StepRefused
 
 INVALID = 422
@@ -300,3 +300,137 @@ def test_coach_cannot_answer_an_escalation(client, world):
     assert response.status_code == 403
     escalation.refresh_from_db()
     assert not escalation.is_answered
+
+
+# Told both ways, followed up, solved
+
+
+@pytest.fixture
+def addresses(world):
+    for person in (world.coach, world.project_manager):
+        person.user.email = f"{person.first_name.lower()}@example.nl"
+        person.user.save(update_fields=["email"])
+
+
+def mails(kind):
+    return list(Mail.objects.filter(kind=kind).values_list("address", flat=True))
+
+
+def test_the_project_manager_is_told_of_a_new_escalation_by_email(world, addresses):
+    escalation = raise_one(world)
+
+    (row,) = Mail.objects.all()
+    assert row.kind == MailKind.ESCALATION
+    assert row.address == "pieter@example.nl"
+    assert row.subject == "Escalatie: Geen rustige ruimte"
+    assert "De spreekkamer is steeds bezet." in row.body
+    assert row.escalation == escalation
+
+
+def test_the_coach_is_told_of_the_answer_by_email(world, addresses):
+    answered(raise_one(world), world)
+
+    assert mails(MailKind.ESCALATION_ANSWER) == ["carla@example.nl"]
+    assert "Zaal 3 is elke dinsdag voor WPO." in Mail.objects.last().body
+
+
+def test_a_follow_up_goes_to_the_other_side_and_back_to_the_project_managers_list(world, addresses):
+    escalation = answered(raise_one(world), world)
+    assert not Escalation.objects.waiting_for_manager().exists()
+
+    services.follow_up_escalation(
+        escalation, text="Zaal 3 is dinsdag ook bezet.", by=world.coach.user
+    )
+
+    assert mails(MailKind.ESCALATION_MESSAGE) == ["pieter@example.nl"]
+    assert list(Escalation.objects.waiting_for_manager()) == [escalation]
+    services.follow_up_escalation(
+        escalation, text="Dan woensdag, zaal 2.", by=world.project_manager.user
+    )
+    assert mails(MailKind.ESCALATION_MESSAGE)[-1] == "carla@example.nl"
+    assert not Escalation.objects.waiting_for_manager().exists()
+    assert [m.text for m in escalation.messages.all()] == [
+        "Zaal 3 is dinsdag ook bezet.",
+        "Dan woensdag, zaal 2.",
+    ]
+
+
+def test_a_follow_up_comes_after_the_answer(world):
+    message = refusal(
+        services.follow_up_escalation, raise_one(world), text="En?", by=world.coach.user
+    )
+
+    assert "Eerst antwoordt de projectmanager" in message
+
+
+def test_a_follow_up_needs_words(world):
+    escalation = answered(raise_one(world), world)
+
+    message = refusal(services.follow_up_escalation, escalation, text="  ", by=world.coach.user)
+
+    assert "Schrijf je bericht" in message
+
+
+def test_a_solved_escalation_keeps_its_thread_and_takes_no_more(world, addresses):
+    escalation = answered(raise_one(world), world)
+    services.follow_up_escalation(escalation, text="Werkt, dank je.", by=world.coach.user)
+
+    services.solve_escalation(escalation, by=world.coach.user)
+
+    escalation.refresh_from_db()
+    assert escalation.is_solved
+    assert escalation.solved_by == world.coach
+    assert escalation.messages.count() == 1
+    assert mails(MailKind.ESCALATION_SOLVED) == ["pieter@example.nl"]
+    assert "opgelost" in refusal(
+        services.follow_up_escalation, escalation, text="Nog iets", by=world.coach.user
+    )
+    assert "opgelost" in refusal(services.solve_escalation, escalation, by=world.coach.user)
+    assert not Escalation.objects.waiting_for_manager().exists()
+
+
+def test_the_project_managers_home_counts_the_escalations_waiting_for_an_answer(client, world):
+    raise_one(world)
+    answered(raise_one(world, subject="Al beantwoord"), world)
+    client.force_login(world.project_manager.user)
+
+    response = client.get(reverse("trajects:organisation"))
+
+    assert response.context["escalations_waiting"] == 1
+    page = response.content.decode()
+    assert "escalatie wacht op je antwoord" in page
+    assert url("escalations") in page
+
+
+def test_the_coach_follows_up_and_marks_it_solved_on_the_page(client, world):
+    escalation = answered(raise_one(world), world)
+    client.force_login(world.coach.user)
+
+    response = client.post(url("escalation_follow_up", escalation.pk), {"text": "Bedankt!"})
+    assert response["Location"] == url("escalation", escalation.pk)
+    response = client.post(url("escalation_solve", escalation.pk))
+    assert response["Location"] == url("escalation", escalation.pk)
+
+    page = client.get(url("escalation", escalation.pk)).content.decode()
+    assert "Bedankt!" in page
+    assert "Opgelost op" in page
+    assert url("escalation_follow_up", escalation.pk) not in page
+
+
+def test_an_empty_follow_up_comes_back_as_a_message(client, world):
+    escalation = answered(raise_one(world), world)
+    client.force_login(world.coach.user)
+
+    response = client.post(url("escalation_follow_up", escalation.pk), {"text": ""})
+
+    assert response.status_code == INVALID
+    assert not escalation.messages.exists()
+
+
+def test_another_departments_coach_cannot_follow_up(client, world):
+    escalation = answered(raise_one(world), world)
+    client.force_login(world.other_coach.user)
+
+    response = client.post(url("escalation_follow_up", escalation.pk), {"text": "Ik ook"})
+
+    assert response.status_code == 404

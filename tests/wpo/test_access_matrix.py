@@ -320,11 +320,14 @@ MATRIX = {
         guides(OK),
     ),
     # the coach's own work: the organiser changes a meeting; invitees and the project manager
-    # read it. Escalations are between coaches and the project manager.
+    # read it (a trainer the list of their invitations). Escalations are between coaches and
+    # the project manager.
     "trajects:meetings": (
         "get",
         lambda w: {},
-        logged_in(FORBIDDEN, coach=OK, other_coach=OK, project_manager=OK),
+        logged_in(
+            FORBIDDEN, trainer=OK, other_trainer=OK, coach=OK, other_coach=OK, project_manager=OK
+        ),
     ),
     "trajects:meeting_plan": (
         "form",
@@ -346,6 +349,11 @@ MATRIX = {
         lambda w: {"pk": kick_off(w).pk},
         logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=FORBIDDEN),
     ),
+    "trajects:meeting_mail_again": (
+        "post",
+        lambda w: {"pk": kick_off(w).pk},
+        logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=REDIRECT, project_manager=FORBIDDEN),
+    ),
     "trajects:escalations": (
         "get",
         lambda w: {},
@@ -366,6 +374,17 @@ MATRIX = {
         "post",
         lambda w: {"pk": escalation(w).pk},
         logged_in(NOT_FOUND, coach=FORBIDDEN, project_manager=INVALID),
+    ),
+    # whoever sees an escalation takes part: an empty follow-up is let in and refused (422)
+    "trajects:escalation_follow_up": (
+        "post",
+        lambda w: {"pk": escalation(w).pk},
+        logged_in(NOT_FOUND, coach=INVALID, project_manager=INVALID),
+    ),
+    "trajects:escalation_solve": (
+        "post",
+        lambda w: {"pk": escalation(w).pk},
+        logged_in(NOT_FOUND, coach=REDIRECT, project_manager=REDIRECT),
     ),
 }
 # The same pattern once more with other objects: scope is per object, not per department.
