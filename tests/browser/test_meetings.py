@@ -29,8 +29,10 @@ def test_coach_plans_a_kick_off_for_two_departments_and_records_who_came(page, w
         (timezone.localdate() + datetime.timedelta(days=7)).strftime("%Y-%m-%dT14:00")
     )
     page.get_by_label("Titel").fill("Start najaar")
-    page.get_by_label("Inpak").check()
-    page.get_by_label("Montage").check()
+    # each department ticked brings its people (htmx): wait for them before ticking people
+    for department in ("Inpak", "Montage"):
+        with page.expect_response(lambda response: "narrow=1" in response.url):
+            page.get_by_label(department).check()
     for person in (world.trainer, world.trajectory.participant, bram, second.participant):
         page.get_by_label(person.full_name, exact=True).check()
     assert serious(page) == []
