@@ -2,6 +2,8 @@
 participant's page with its floor notes and guidance conversations, the steps of an assignment,
 the assessment and the phase changes."""
 
+import datetime
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -53,8 +55,34 @@ def trainer_home(request):
     return render(
         request,
         "trajects/trainer_home.html",
-        {"trajectories": trajectories, "waiting": waiting},
+        {"groups": _by_when(trajectories, timezone.localdate()), "waiting": waiting},
     )
+
+
+TODAY = gettext_lazy("Today")
+THIS_WEEK = gettext_lazy("This week")
+LATER = gettext_lazy("Later")
+NOTHING_PLANNED = gettext_lazy("No conversation planned")
+
+
+def _when(trajectory, today):
+    """The heading a participant goes under on the trainer home: a conversation still to record
+    is today's work; the week is the calendar week, up to and including Sunday."""
+    at = trajectory.overdue_conversation_at or trajectory.next_conversation_at
+    if at is None:
+        return NOTHING_PLANNED
+    day = timezone.localdate(at)
+    if day <= today:
+        return TODAY
+    if day <= today + datetime.timedelta(days=6 - today.weekday()):
+        return THIS_WEEK
+    return LATER
+
+
+def _by_when(trajectories, today):
+    """(heading, participants) in the order of `next_first()`, which keeps each group together."""
+    grouped = itertools.groupby(trajectories, key=lambda trajectory: _when(trajectory, today))
+    return [(heading, list(rows)) for heading, rows in grouped]
 
 
 def _waiting(user):
