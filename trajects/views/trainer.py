@@ -601,7 +601,9 @@ def assess_skill(request, pk):
 @dataclass(frozen=True)
 class Step:
     """A phase change or a way out, as its page offers it: the form, the step and its check
-    (`services.check_...`), what the page says, and what it says once taken."""
+    (`services.check_...`), what the page says, and what it says once taken. `look` warns
+    before a step that is hard to take back: "caution", or "danger" for one that ends the
+    trajectory; `final` when no step leads back."""
 
     form: type
     take: Callable
@@ -609,6 +611,8 @@ class Step:
     title: str
     explanation: str
     done: str
+    look: str = ""
+    final: bool = False
 
 
 STEPS = {
@@ -618,18 +622,26 @@ STEPS = {
         services.check_start_assessment,
         gettext_lazy("To evaluation and assessment"),
         gettext_lazy(
-            "The learning/work period ends. Assignments still being practised stop; the skills "
-            "are then assessed at the highest level passed."
+            "The learning/work period ends. Assignments still being practised stop, and no new "
+            "assignment can be introduced; the skills are then assessed at the highest level "
+            "passed."
         ),
         gettext_lazy("The trajectory is in evaluation and assessment now."),
+        look="caution",
+        final=True,
     ),
     "closing": Step(
         forms.StepForm,
         services.start_closing,
         services.check_start_closing,
         gettext_lazy("To the closing"),
-        gettext_lazy("The skills are assessed: on to the closing and the certificate."),
+        gettext_lazy(
+            "The skills are assessed: on to the closing and the certificate. The levels reached "
+            "can no longer be changed."
+        ),
         gettext_lazy("The trajectory is in its closing now."),
+        look="caution",
+        final=True,
     ),
     "close": Step(
         forms.StepForm,
@@ -641,6 +653,8 @@ STEPS = {
             "Conversations still planned are called off."
         ),
         gettext_lazy("The trajectory is closed."),
+        look="danger",
+        final=True,
     ),
     "pause": Step(
         forms.PauseForm,
@@ -652,6 +666,7 @@ STEPS = {
             "weeks, the look-back date and the agreed end move on by the days paused."
         ),
         gettext_lazy("The trajectory is paused."),
+        look="caution",
     ),
     "resume": Step(
         forms.StepForm,
@@ -672,10 +687,10 @@ STEPS = {
             "be added."
         ),
         gettext_lazy("The trajectory is stopped."),
+        look="danger",
+        final=True,
     ),
 }
-# A step that cannot be undone and ends the trajectory before its time: a danger's look.
-DANGEROUS = {"stop"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -701,7 +716,8 @@ def trajectory_step(request, pk, step):
         "title": action.title,
         "explanation": action.explanation,
         "refusal": why_not(action.check, trajectory),
-        "danger": step in DANGEROUS,
+        "look": action.look,
+        "final": action.final,
         "stopping": _progress_of(trajectory).open().select_related("assignment")
         if step in ("assessment", "stop")
         else [],
