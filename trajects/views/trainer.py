@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -248,7 +249,11 @@ def _detail_context(request, trajectory, **bound):
             open_progress=current,
             coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
             planned=GuidanceConversation.objects.none(),
-            initial={"progress": progress, "planned": due},
+            initial={
+                "progress": progress,
+                "planned": due,
+                "planned_for": due and due.planned_at.isoformat(),
+            },
         ),
     }
     context.update(bound)
@@ -283,14 +288,19 @@ def trajectory_history(request, pk):
     return render(request, "trajects/history.html", context)
 
 
-def _saved(request, trajectory, section, message, new_events=None):
+def _saved(request, trajectory, section, message, new_events=None, note=None):
     """After a save on the participant page: with htmx the changed sections, else the page.
     `new_events` go on top of the timeline; without them the latest events are drawn again
-    (a conversation can add several, on earlier days)."""
+    (a conversation can add several, on earlier days). A `note` is what the trainer must
+    read even when the save was sent later from the outbox."""
     if not wants_part(request):
         messages.success(request, message)
+        if note:
+            messages.warning(request, note)
         return redirect("trajects:trajectory", pk=trajectory.pk)
-    context = _detail_context(request, _detail(request, trajectory.pk), saved=message)
+    context = _detail_context(
+        request, _detail(request, trajectory.pk), saved=message, saved_note=note
+    )
     html = render_to_string(f"{DETAIL}#{section}", context, request)
     context |= {"oob": True, "new_events": new_events}
     for other in ("status", "new-events" if new_events else "timeline"):
@@ -349,11 +359,34 @@ def hold_conversation(request, pk):
         coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
         planned=trajectory.conversations.planned(),
     )
-    if form.is_valid() and run_step(
+    conversation = form.is_valid() and run_step(
         form, services.hold_conversation, trajectory, **form.cleaned_data, by=request.user
-    ):
-        return _saved(request, trajectory, "conversations", _("Conversation saved."))
+    )
+    if conversation:
+        note = _plan_changed(form.cleaned_data, conversation)
+        return _saved(request, trajectory, "conversations", _("Conversation saved."), note=note)
     return _refused(request, trajectory, "conversations", conversation_form=form)
+
+
+def _plan_changed(data, conversation):
+    """When the conversation planned as the form was opened was moved or called off before the
+    save arrived (by the coach, or on another phone), what became of it."""
+    seen, plan = data.get("planned_for"), data.get("planned")
+    if not seen or (plan and plan.pk == conversation.pk):
+        return None
+    if plan:
+        return _(
+            "The conversation planned for %(seen)s was moved to %(now)s meanwhile. This one is "
+            "saved on its own, and that one stays planned: call it off if it was the same."
+        ) % {"seen": _moment(seen), "now": _moment(plan.planned_at)}
+    return _(
+        "The conversation planned for %(seen)s was called off meanwhile. This one is saved on "
+        "its own."
+    ) % {"seen": _moment(seen)}
+
+
+def _moment(moment):
+    return date_format(timezone.localtime(moment), "l j F, H:i")
 
 
 def _guided_conversation(request, pk):
