@@ -11,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, _new_page, log_in
+from tests.browser.test_accessibility import serious
 from tests.browser.test_outbox import (
     QUEUED,
     eventually,
@@ -71,6 +72,7 @@ def test_a_resend_for_a_plan_moved_meanwhile_says_so_and_is_stored_once(
     expect(notice).to_contain_text("Later verstuurd en opgeslagen.")
     expect(notice).to_contain_text("intussen verzet naar")
     expect(notice).to_contain_text("blijft gepland")
+    assert serious(phone) == []
     expect(waiting(phone)).to_be_hidden()
     assert eventually(held("Zelf de machine omgesteld.").count, 1) == 1
     planned.refresh_from_db()
