@@ -36,6 +36,8 @@ const outbox = (() => {
   // This user's entries, oldest first (the keys count up). Another user's stay untouched: sent
   // under this login they would be stored in this user's name.
   const mine = async () => (await store("readonly", (s) => s.getAll())).filter((e) => e.user === user);
+  // Entries still to send; the others are a refusal or a notice for the trainer to read.
+  const unsent = (entries) => entries.filter((e) => !e.refused && !e.notice);
   const put = (entry) => store("readwrite", (s) => s.put(entry));
   const drop = (id) => store("readwrite", (s) => s.delete(id));
 
@@ -113,7 +115,12 @@ const outbox = (() => {
       return false;
     }
     if (response.ok) {
-      await drop(entry.id);
+      // Stored; what the server adds for the trainer to read (a plan moved meanwhile, say)
+      // stays on the device until read, since the trainer did not see this answer come.
+      const notice = new DOMParser()
+        .parseFromString(await response.text(), "text/html")
+        .querySelector("[data-notice]");
+      await (notice ? put({ ...entry, notice: notice.textContent.trim() }) : drop(entry.id));
       return true;
     }
     const reasons = reasonsIn(await response.text());
@@ -129,8 +136,8 @@ const outbox = (() => {
     // Two tabs share this outbox: one sends at a time (a save sent twice would still be stored
     // once, thanks to its token, but there is no need).
     const run = async () => {
-      for (const entry of await mine()) {
-        if (!entry.refused && !(await send(entry))) break;
+      for (const entry of unsent(await mine())) {
+        if (!(await send(entry))) break;
       }
     };
     try {
@@ -152,7 +159,7 @@ const outbox = (() => {
       return;
     }
     const line = status();
-    const n = entries.length;
+    const n = entries.filter((entry) => !entry.notice).length;
     line.hidden = n === 0;
     line.replaceChildren(n === 1 ? words().one : words().many.replace("{n}", n));
     if (n && loginNeeded) {
@@ -170,7 +177,9 @@ const outbox = (() => {
       inForms.add(entry.action);
       return !form;
     });
-    if (elsewhere.length) document.getElementById("main").prepend(refusals(elsewhere));
+    const box = refusals(elsewhere);
+    box.append(...entries.filter((entry) => entry.notice).map(noticeOf));
+    if (box.childElementCount) document.getElementById("main").prepend(box);
   }
 
   // A refused save whose form is on this page goes back into it, with the refusal, to correct
@@ -220,6 +229,23 @@ const outbox = (() => {
     return box;
   }
 
+  // A save sent later and stored, with what the server said about it, until the trainer has
+  // read it.
+  function noticeOf(entry) {
+    const notice = document.createElement("section");
+    notice.className = "notice outbox-notice";
+    notice.setAttribute("aria-label", words().sentLater);
+    const said = document.createElement("p");
+    said.textContent = `${words().sentLater} ${entry.notice}`;
+    const read = document.createElement("button");
+    read.type = "button";
+    read.className = "button button-quiet";
+    read.textContent = words().read;
+    read.addEventListener("click", () => drop(entry.id).then(show));
+    notice.append(said, read);
+    return notice;
+  }
+
   // htmx could not reach the server: the save goes into the outbox. A page asked for while
   // offline is loaded whole, so the service worker can give it from its cache. (The element
   // that made the request is requestConfig.elt; some events fire on the swap's target.)
@@ -258,7 +284,7 @@ const outbox = (() => {
   sendAll();
 
   return {
-    count: async () => (await mine()).length,
+    count: async () => (await mine()).filter((entry) => !entry.notice).length,
     clear: () => store("readwrite", (s) => s.clear()),
   };
 })();

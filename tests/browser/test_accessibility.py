@@ -44,6 +44,8 @@ def test_the_trainers_pages_have_no_serious_accessibility_problem(phone, world):
         "/interests/new/",
         f"/trajectories/{world.trajectory.pk}/history/",
         f"/trajectories/{world.trajectory.pk}/steps/closing/",
+        f"/trajectories/{world.trajectory.pk}/steps/pause/",
+        f"/trajectories/{world.trajectory.pk}/steps/stop/",
         f"/conversations/{held.pk}/confirm/",
     ]:
         phone.goto(path)

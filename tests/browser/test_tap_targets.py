@@ -15,6 +15,7 @@ from tests.factories import (
     GuidanceConversationFactory,
     TrajectorySkillFactory,
 )
+from trajects.models import ProgressStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,6 +50,12 @@ def test_every_target_on_the_trainers_pages_is_a_thumb_wide(phone, world):
     GuidanceConversationFactory(
         trajectory=world.trajectory, planned_at=yesterday, held_at=yesterday
     )
+    AssignmentProgressFactory(  # so the move to the assessment can be taken
+        trajectory_skill=TrajectorySkillFactory(trajectory=world.trajectory),
+        status=ProgressStatus.PASSED,
+        introduced_on=timezone.localdate() - datetime.timedelta(days=20),
+        passed_on=timezone.localdate() - datetime.timedelta(days=2),
+    )
     log_in(phone, world.trainer.user.username, PASSWORD)
     trajectory = world.trajectory.pk
     found = {}
@@ -57,6 +64,7 @@ def test_every_target_on_the_trainers_pages_is_a_thumb_wide(phone, world):
         "/trainer/",
         f"/trajectories/{trajectory}/",
         f"/progress/{progress.pk}/",
+        f"/trajectories/{trajectory}/steps/assessment/",
         f"/trajectories/{trajectory}/steps/pause/",
         f"/trajectories/{trajectory}/steps/stop/",
     ]:

@@ -2,6 +2,7 @@
 the number of participants."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -223,3 +224,101 @@ def test_a_conversation_is_to_record_on_the_participant_page_when_it_is_on_the_t
 
     assert ("Gesprek van" in home) is to_record
     assert ("nog vastleggen" in detail.content.decode()) is to_record
+
+
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+def at(day, hour=9, minute=0, month=12):
+    """A moment in late 2025, Amsterdam time (1 December is a Monday)."""
+    return datetime.datetime(2025, month, day, hour, minute, tzinfo=AMSTERDAM)
+
+
+@pytest.fixture
+def wednesday_3_december(monkeypatch):
+    now = at(3, 9, 0)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
+
+
+def headings_on_the_trainer_home(client, world, planned):
+    """Each participant's name under the heading the trainer home puts them, for participants
+    with their one conversation planned at `planned[name]` (None: nothing planned)."""
+    world.trajectory.delete()
+    for name, moment in planned.items():
+        trajectory = TrajectoryFactory(
+            department=world.department, trainer=world.trainer, participant__last_name=name
+        )
+        if moment:
+            GuidanceConversationFactory(trajectory=trajectory, planned_at=moment)
+    client.force_login(world.trainer.user)
+    response = client.get(reverse("trajects:trainer_home"))
+    return {
+        str(heading): [row.participant.last_name for row in rows]
+        for heading, rows in response.context["groups"]
+    }
+
+
+def test_trainer_home_puts_today_up_to_midnight_under_today(client, world, wednesday_3_december):
+    groups = headings_on_the_trainer_home(
+        client, world, {"Vandaag": at(3, 23, 59), "Morgen": at(4, 0, 0)}
+    )
+
+    assert groups == {"Vandaag": ["Vandaag"], "Deze week": ["Morgen"]}
+
+
+def test_trainer_home_puts_a_conversation_still_to_record_under_today(
+    client, world, wednesday_3_december
+):
+    groups = headings_on_the_trainer_home(
+        client, world, {"Vanochtend": at(3, 8, 0), "Vorige week": at(26, 10, 0, month=11)}
+    )
+
+    assert groups == {"Vandaag": ["Vorige week", "Vanochtend"]}
+
+
+def test_trainer_home_ends_this_week_on_sunday_night(client, world, wednesday_3_december):
+    groups = headings_on_the_trainer_home(
+        client, world, {"Zondag": at(7, 23, 59), "Maandag": at(8, 0, 0)}
+    )
+
+    assert groups == {"Deze week": ["Zondag"], "Later": ["Maandag"]}
+
+
+def test_trainer_home_puts_3_december_before_7_december_whatever_the_names(
+    client, world, wednesday_3_december
+):
+    groups = headings_on_the_trainer_home(
+        client, world, {"Aalders": at(7, 10, 0), "Zwart": at(4, 15, 0)}
+    )
+
+    assert groups == {"Deze week": ["Zwart", "Aalders"]}
+
+
+def test_trainer_home_lists_who_has_no_conversation_planned_last(
+    client, world, wednesday_3_december
+):
+    groups = headings_on_the_trainer_home(
+        client, world, {"Aalders": None, "Bakker": at(20, 10, 0), "Claes": at(3, 14, 0)}
+    )
+
+    assert list(groups.items()) == [
+        ("Vandaag", ["Claes"]),
+        ("Later", ["Bakker"]),
+        ("Geen gesprek gepland", ["Aalders"]),
+    ]
+
+
+def test_trainer_home_shows_the_headings_in_order_above_their_participants(
+    client, world, wednesday_3_december
+):
+    headings_on_the_trainer_home(
+        client, world, {"Aalders": at(5, 10, 0), "Bakker": None, "Claes": at(3, 16, 0)}
+    )
+
+    page = client.get(reverse("trajects:trainer_home")).content.decode()
+
+    order = ["<h2>Vandaag</h2>", "Claes", "<h2>Deze week</h2>", "Aalders"]
+    order += ["<h2>Geen gesprek gepland</h2>", "Bakker", "<h2>Wachten op start</h2>"]
+    positions = [page.index(text) for text in order]
+    assert positions == sorted(positions)

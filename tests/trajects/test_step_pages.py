@@ -82,3 +82,80 @@ def test_the_step_refuses_a_post_in_the_same_words(trainer, world):
     assert "Dit kan alleen in de fase Evaluatie en beoordeling" in response.content.decode()
     world.trajectory.refresh_from_db()
     assert world.trajectory.phase == 2
+
+
+def ready_for(trajectory, step):
+    """The trajectory as it is when `step` can be taken."""
+    if step == "assessment":
+        passed(trajectory)
+    elif step == "closing":
+        TrajectorySkillFactory(
+            trajectory=trajectory, achieved_level="A", assessed_on=timezone.localdate()
+        )
+        type(trajectory).objects.filter(pk=trajectory.pk).update(phase=3)
+    elif step == "close":
+        type(trajectory).objects.filter(pk=trajectory.pk).update(phase=4)
+    elif step == "resume":
+        PauseFactory(trajectory=trajectory)
+
+
+@pytest.mark.parametrize(
+    ("step", "look"),
+    [("assessment", "caution"), ("closing", "caution"), ("pause", "caution"), ("close", "danger")],
+)
+def test_a_phase_move_asks_for_confirmation_in_a_warning_look(trainer, world, step, look):
+    ready_for(world.trajectory, step)
+
+    page = step_page(trainer, world.trajectory, step).content.decode()
+
+    assert f'<p class="notice notice-{look}">' in page
+    assert f'class="button button-primary button-{look} button-block"' in page
+
+
+@pytest.mark.parametrize(
+    ("step", "consequence"),
+    [
+        ("assessment", "geen nieuwe opdracht meer"),
+        ("closing", "niet meer veranderen"),
+        ("close", "er kan niets meer bij"),
+        ("stop", "Geplande gesprekken worden afgezegd"),
+    ],
+)
+def test_a_move_that_cannot_be_taken_back_names_its_consequence_and_says_so(
+    trainer, world, step, consequence
+):
+    ready_for(world.trajectory, step)
+
+    page = step_page(trainer, world.trajectory, step).content.decode()
+
+    assert consequence in page
+    assert "Dit kan niet ongedaan worden gemaakt." in page
+
+
+def test_pausing_can_be_taken_back_so_its_page_does_not_say_otherwise(trainer, world):
+    page = step_page(trainer, world.trajectory, "pause").content.decode()
+
+    assert "staat de klok" in page
+    assert "niet ongedaan" not in page
+
+
+def test_resuming_keeps_the_plain_look_of_a_step_that_does_no_harm(trainer, world):
+    ready_for(world.trajectory, "resume")
+
+    page = step_page(trainer, world.trajectory, "resume").content.decode()
+
+    assert "notice-" not in page
+    assert 'class="button button-primary button-block"' in page
+
+
+@pytest.mark.parametrize(
+    ("step", "look"),
+    [("assessment", "caution"), ("closing", "caution"), ("close", "danger"), ("pause", "caution")],
+)
+def test_the_participant_page_shows_a_phase_move_in_its_warning_look(trainer, world, step, look):
+    ready_for(world.trajectory, step)
+
+    page = trainer.get(reverse("trajects:trajectory", args=[world.trajectory.pk])).content
+    link = reverse("trajects:trajectory_step", args=[world.trajectory.pk, step])
+
+    assert f'<a class="button button-{look}" href="{link}">' in page.decode()

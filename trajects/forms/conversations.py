@@ -25,6 +25,18 @@ class ProgressChoiceField(forms.ModelChoiceField):
         return f"{obj.assignment.level} · {obj.assignment.title}"
 
 
+class PlanField(forms.ModelChoiceField):
+    """The planned conversation being recorded. One called off since the form was opened is
+    gone: then None, and the conversation is recorded on its own (`planned_for` tells the
+    view there was a plan)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            return None
+
+
 class NoteForm(forms.Form):
     text = text_field(_("Floor note"), required=True, limit=NOTE_LIMIT, rows=2)
     progress = ProgressChoiceField(
@@ -81,9 +93,12 @@ class ConversationForm(ConversationTextForm):
         required=False,
     )
     next_planned_at = datetime_field(_("Next conversation"), required=False)
-    planned = forms.ModelChoiceField(
+    planned = PlanField(
         queryset=GuidanceConversation.objects.none(), required=False, widget=forms.HiddenInput
     )
+    # when that conversation was planned as the form was opened: it may be moved before a save
+    # from the outbox arrives
+    planned_for = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     field_order = ["held_at", "progress"]
 
     def __init__(self, *args, open_progress, coaches, planned, **kwargs):

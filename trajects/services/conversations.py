@@ -182,13 +182,19 @@ def _check_outcome(trajectory, progress, outcome) -> AssignmentProgress | None:
     return progress
 
 
-def _unrecorded(planned, trajectory) -> GuidanceConversation | None:
-    """The planned conversation being recorded, locked; refused when it already was."""
+def _unrecorded(planned, trajectory, planned_for) -> GuidanceConversation | None:
+    """The planned conversation being recorded, locked; refused when it already was. None when
+    it was called off, or moved away from `planned_for`, since the form was opened: what was
+    held is recorded on its own, and a plan moved on purpose stays."""
     if planned is None:
         return None
-    planned = GuidanceConversation.objects.select_for_update().get(pk=planned.pk)
+    planned = GuidanceConversation.objects.select_for_update().filter(pk=planned.pk).first()
+    if planned is None:
+        return None
     if planned.trajectory_id != trajectory.pk or planned.held_at:
         refuse(_("This conversation was already recorded."))
+    if planned_for and planned.planned_at != planned_for:
+        return None
     return planned
 
 
@@ -207,16 +213,20 @@ def hold_conversation(
     second_assessor: Person | None = None,
     next_planned_at: datetime.datetime | None = None,
     planned: GuidanceConversation | None = None,
+    planned_for: datetime.datetime | None = None,
     by=None,
 ) -> GuidanceConversation:
-    """Record a guidance conversation that took place (the planned one, when given) and carry
-    out what it decided for the assignment. A next date plans the next conversation."""
+    """Record a guidance conversation that took place (the planned one, when given and still
+    planned for `planned_for`) and carry out what it decided for the assignment. A next date
+    plans the next conversation."""
     trajectory = locked(trajectory)
     check_open(trajectory)
     _check_moments(trajectory, held_at, next_planned_at)
     progress = _check_outcome(trajectory, progress, outcome)
     _check_second_assessor(trajectory, outcome, second_assessor)
-    conversation = _unrecorded(planned, trajectory) or GuidanceConversation(trajectory=trajectory)
+    conversation = _unrecorded(planned, trajectory, planned_for) or GuidanceConversation(
+        trajectory=trajectory
+    )
     write(
         conversation,
         progress=progress,

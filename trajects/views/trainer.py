@@ -2,6 +2,8 @@
 participant's page with its floor notes and guidance conversations, the steps of an assignment,
 the assessment and the phase changes."""
 
+import datetime
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -55,8 +58,38 @@ def trainer_home(request):
     return render(
         request,
         "trajects/trainer_home.html",
-        {"trajectories": trajectories, "waiting": waiting, "invitations": invitations},
+        {
+            "groups": _by_when(trajectories, timezone.localdate()),
+            "waiting": waiting,
+            "invitations": invitations,
+        },
     )
+
+
+TODAY = gettext_lazy("Today")
+THIS_WEEK = gettext_lazy("This week")
+LATER = gettext_lazy("Later")
+NOTHING_PLANNED = gettext_lazy("No conversation planned")
+
+
+def _when(trajectory, today):
+    """The heading a participant goes under on the trainer home: a conversation still to record
+    is today's work; the week is the calendar week, up to and including Sunday."""
+    at = trajectory.overdue_conversation_at or trajectory.next_conversation_at
+    if at is None:
+        return NOTHING_PLANNED
+    day = timezone.localdate(at)
+    if day <= today:
+        return TODAY
+    if day <= today + datetime.timedelta(days=6 - today.weekday()):
+        return THIS_WEEK
+    return LATER
+
+
+def _by_when(trajectories, today):
+    """(heading, participants) in the order of `next_first()`, which keeps each group together."""
+    grouped = itertools.groupby(trajectories, key=lambda trajectory: _when(trajectory, today))
+    return [(heading, list(rows)) for heading, rows in grouped]
 
 
 def _waiting(user):
@@ -222,7 +255,11 @@ def _detail_context(request, trajectory, **bound):
             open_progress=current,
             coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
             planned=GuidanceConversation.objects.none(),
-            initial={"progress": progress, "planned": due},
+            initial={
+                "progress": progress,
+                "planned": due,
+                "planned_for": due and due.planned_at.isoformat(),
+            },
         ),
     }
     context.update(bound)
@@ -257,14 +294,19 @@ def trajectory_history(request, pk):
     return render(request, "trajects/history.html", context)
 
 
-def _saved(request, trajectory, section, message, new_events=None):
+def _saved(request, trajectory, section, message, new_events=None, note=None):
     """After a save on the participant page: with htmx the changed sections, else the page.
     `new_events` go on top of the timeline; without them the latest events are drawn again
-    (a conversation can add several, on earlier days)."""
+    (a conversation can add several, on earlier days). A `note` is what the trainer must
+    read even when the save was sent later from the outbox."""
     if not wants_part(request):
         messages.success(request, message)
+        if note:
+            messages.warning(request, note)
         return redirect("trajects:trajectory", pk=trajectory.pk)
-    context = _detail_context(request, _detail(request, trajectory.pk), saved=message)
+    context = _detail_context(
+        request, _detail(request, trajectory.pk), saved=message, saved_note=note
+    )
     html = render_to_string(f"{DETAIL}#{section}", context, request)
     context |= {"oob": True, "new_events": new_events}
     for other in ("status", "new-events" if new_events else "timeline"):
@@ -323,11 +365,34 @@ def hold_conversation(request, pk):
         coaches=Person.objects.in_role(Role.COACH, departments=[trajectory.department_id]),
         planned=trajectory.conversations.planned(),
     )
-    if form.is_valid() and run_step(
+    conversation = form.is_valid() and run_step(
         form, services.hold_conversation, trajectory, **form.cleaned_data, by=request.user
-    ):
-        return _saved(request, trajectory, "conversations", _("Conversation saved."))
+    )
+    if conversation:
+        note = _plan_changed(form.cleaned_data, conversation)
+        return _saved(request, trajectory, "conversations", _("Conversation saved."), note=note)
     return _refused(request, trajectory, "conversations", conversation_form=form)
+
+
+def _plan_changed(data, conversation):
+    """When the conversation planned as the form was opened was moved or called off before the
+    save arrived (by the coach, or on another phone), what became of it."""
+    seen, plan = data.get("planned_for"), data.get("planned")
+    if not seen or (plan and plan.pk == conversation.pk):
+        return None
+    if plan:
+        return _(
+            "The conversation planned for %(seen)s was moved to %(now)s meanwhile. This one is "
+            "saved on its own, and that one stays planned: call it off if it was the same."
+        ) % {"seen": _moment(seen), "now": _moment(plan.planned_at)}
+    return _(
+        "The conversation planned for %(seen)s was called off meanwhile. This one is saved on "
+        "its own."
+    ) % {"seen": _moment(seen)}
+
+
+def _moment(moment):
+    return date_format(timezone.localtime(moment), "l j F, H:i")
 
 
 def _guided_conversation(request, pk):
@@ -575,7 +640,9 @@ def assess_skill(request, pk):
 @dataclass(frozen=True)
 class Step:
     """A phase change or a way out, as its page offers it: the form, the step and its check
-    (`services.check_...`), what the page says, and what it says once taken."""
+    (`services.check_...`), what the page says, and what it says once taken. `look` warns
+    before a step that is hard to take back: "caution", or "danger" for one that ends the
+    trajectory; `final` when no step leads back."""
 
     form: type
     take: Callable
@@ -583,6 +650,8 @@ class Step:
     title: str
     explanation: str
     done: str
+    look: str = ""
+    final: bool = False
 
 
 STEPS = {
@@ -592,18 +661,26 @@ STEPS = {
         services.check_start_assessment,
         gettext_lazy("To evaluation and assessment"),
         gettext_lazy(
-            "The learning/work period ends. Assignments still being practised stop; the skills "
-            "are then assessed at the highest level passed."
+            "The learning/work period ends. Assignments still being practised stop, and no new "
+            "assignment can be introduced; the skills are then assessed at the highest level "
+            "passed."
         ),
         gettext_lazy("The trajectory is in evaluation and assessment now."),
+        look="caution",
+        final=True,
     ),
     "closing": Step(
         forms.StepForm,
         services.start_closing,
         services.check_start_closing,
         gettext_lazy("To the closing"),
-        gettext_lazy("The skills are assessed: on to the closing and the certificate."),
+        gettext_lazy(
+            "The skills are assessed: on to the closing and the certificate. The levels reached "
+            "can no longer be changed."
+        ),
         gettext_lazy("The trajectory is in its closing now."),
+        look="caution",
+        final=True,
     ),
     "close": Step(
         forms.StepForm,
@@ -615,6 +692,8 @@ STEPS = {
             "Conversations still planned are called off."
         ),
         gettext_lazy("The trajectory is closed."),
+        look="danger",
+        final=True,
     ),
     "pause": Step(
         forms.PauseForm,
@@ -626,6 +705,7 @@ STEPS = {
             "weeks, the look-back date and the agreed end move on by the days paused."
         ),
         gettext_lazy("The trajectory is paused."),
+        look="caution",
     ),
     "resume": Step(
         forms.StepForm,
@@ -646,10 +726,10 @@ STEPS = {
             "be added."
         ),
         gettext_lazy("The trajectory is stopped."),
+        look="danger",
+        final=True,
     ),
 }
-# A step that cannot be undone and ends the trajectory before its time: a danger's look.
-DANGEROUS = {"stop"}
 
 
 @require_http_methods(["GET", "POST"])
@@ -675,7 +755,8 @@ def trajectory_step(request, pk, step):
         "title": action.title,
         "explanation": action.explanation,
         "refusal": why_not(action.check, trajectory),
-        "danger": step in DANGEROUS,
+        "look": action.look,
+        "final": action.final,
         "stopping": _progress_of(trajectory).open().select_related("assignment")
         if step in ("assessment", "stop")
         else [],
