@@ -28,7 +28,7 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -60,6 +60,8 @@ NOTHING_COUNTED = {
     **{name: 0 for name in COUNTS},
     "trajectory_days": None,
     "assignment_days": None,
+    "trajectory_days_sum": None,
+    "assignment_days_sum": None,
 }
 # Apps that build on trajectories count their own rows per department: a receiver gets the
 # `report` and answers `per_department(...)` of its rows (certificates: those issued in the
@@ -238,6 +240,7 @@ class Report:
                 "department",
                 closed=Count("pk"),
                 trajectory_days=Avg("days"),
+                trajectory_days_sum=Sum("days"),
                 shorter=Count("pk", filter=Q(days__lt=days["trajectory_min_days"])),
                 longer=Count("pk", filter=Q(days__gt=days["trajectory_max_days"])),
             ),
@@ -246,6 +249,7 @@ class Report:
                 "trajectory_skill__trajectory__department",
                 passed=Count("pk"),
                 assignment_days=Avg("days"),
+                assignment_days_sum=Sum("days"),
                 over_norm=Count("pk", filter=Q(days__gt=days["assignment_weeks"] * 7)),
             ),
             per_row(self._assessed, "trajectory__department", assessed=Count("pk")),
@@ -271,33 +275,36 @@ class Report:
         if self.only is not None:
             return Report(self.user, self.period, self.unit, per=Per.UNIT).totals
         totals = {name: sum(getattr(row, name) for row in self.rows) for name in COUNTS}
-        totals["trajectory_days"] = self._closed.aggregate(average=Avg("days"))["average"]
-        totals["assignment_days"] = self._passed.aggregate(average=Avg("days"))["average"]
+        for average, count in (("trajectory_days", "closed"), ("assignment_days", "passed")):
+            days = sum(getattr(row, f"{average}_sum") or 0 for row in self.rows)
+            totals[average] = days / totals[count] if totals[count] else None
         return totals
 
     @cached_property
     def quarters(self) -> list[dict]:
         """Started, closed and stopped per quarter of the period: a trajectory started in one
-        quarter and closed in another counts in both."""
-        counts = {
-            quarter: dict.fromkeys(("started", "closed", "stopped"), 0)
-            for quarter in self.period.quarters()
-        }
-        for name, field in (
-            ("started", "agreed_start"),
-            ("closed", "closed_on"),
-            ("stopped", "stopped_on"),
-        ):
-            rows = (
-                self._trajectories.filter(**{f"{field}__range": self.period.days})
-                .annotate(quarter=TruncQuarter(field))
-                .order_by()
-                .values("quarter")
-                .annotate(n=Count("pk"))
-            )
-            for row in rows:
-                counts[row["quarter"]][name] = row["n"]
-        return [{"quarter": quarter, **figures} for quarter, figures in counts.items()]
+        quarter and closed in another counts in both. One query of counts with a range each,
+        not a date function called on every row."""
+        kinds = (("started", "agreed_start"), ("closed", "closed_on"), ("stopped", "stopped_on"))
+        quarters = self.period.quarters()
+        counts = self._trajectories.aggregate(
+            **{
+                f"{name}_{index}": Count(
+                    "pk", filter=Q(**{f"{field}__range": self._quarter_days(first)})
+                )
+                for index, first in enumerate(quarters)
+                for name, field in kinds
+            }
+        )
+        return [
+            {"quarter": first, **{name: counts[f"{name}_{index}"] for name, _field in kinds}}
+            for index, first in enumerate(quarters)
+        ]
+
+    def _quarter_days(self, first: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The days of the quarter beginning on `first` that lie in the period."""
+        last = add_quarter(first) - datetime.timedelta(days=1)
+        return (max(first, self.period.start), min(last, self.period.end))
 
     @cached_property
     def skills(self) -> list[Skill]:
