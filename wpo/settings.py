@@ -296,7 +296,7 @@ OTP_TOTP_ISSUER = WPO_ORGANISATION_NAME
 WPO_REPORT_DEPARTMENTS_PER_PAGE = env_int("WPO_REPORT_DEPARTMENTS_PER_PAGE", 25)
 # Its PDF with more rows than this (departments or business units, and participants when
 # named) is made by the background worker, not during the request.
-WPO_REPORT_PDF_ROWS_IN_REQUEST = env_int("WPO_REPORT_PDF_ROWS_IN_REQUEST", 60)
+WPO_REPORT_PDF_ROWS_IN_REQUEST = env_int("WPO_REPORT_PDF_ROWS_IN_REQUEST", 20)
 
 # The method's norms (the coach's handbook), and where a signal turns from orange to red. A
 # pause never counts towards any of them.
