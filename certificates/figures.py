@@ -15,4 +15,4 @@ def certificates_issued(sender, report, **kwargs):
         .valid()
         .filter(report.in_unit("trajectory__department__"), issued_on__range=report.period.days)
     )
-    return figures.per_department(certificates, "trajectory__department", certificates=Count("pk"))
+    return report.per_row(certificates, "trajectory__department", certificates=Count("pk"))

@@ -23,6 +23,7 @@ from trajects.models import (
     ParticipantWords,
     Pause,
     PhaseChange,
+    ReportPdf,
     Trajectory,
     TrajectorySkill,
 )
@@ -299,6 +300,19 @@ class CertificateBatchFactory(factory.django.DjangoModelFactory):
     title = "Afsluiting voorjaar"
     requested_by = factory.SubFactory(UserFactory)
     site_url = "https://wpo.example.nl/"
+
+
+class ReportPdfFactory(factory.django.DjangoModelFactory):
+    """A large PDF report asked for, waiting for the worker."""
+
+    class Meta:
+        model = ReportPdf
+
+    requested_by = factory.SubFactory(UserFactory)
+    period_start = datetime.date(2026, 1, 1)
+    period_end = datetime.date(2026, 12, 31)
+    period_label = "2026"
+    language = "nl"
 
 
 class VerificationMissFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,7 @@ all use it."""
 import datetime
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -133,15 +133,43 @@ def drift(trajectories) -> list[tuple[int, str, object, object]]:
     ]
 
 
+# rows per UPDATE in `refresh_all`: 7 parameters a row stays well under SQLite's and
+# PostgreSQL's limits
+STORED_AT_ONCE = 1000
+
+
 @transaction.atomic
 def refresh_all(trajectories) -> int:
     """Store the dates of every trajectory in `trajectories` whose stored ones differ from its
-    rows (after a bulk load, or a repair); how many. One small update each: quicker than one
-    large one for thousands of rows."""
+    rows (after a bulk load, or a repair); how many. One UPDATE per thousand trajectories,
+    joined to their dates as a VALUES list: an UPDATE per row took minutes for 50,000, and
+    Django's bulk_update compares every row with every other (a CASE per field)."""
+    changed = [(pk, dates) for pk, _stored, dates in _differing(trajectories)]
+    for start in range(0, len(changed), STORED_AT_ONCE):
+        _store(changed[start : start + STORED_AT_ONCE])
+    return len(changed)
+
+
+def _store(rows: list[tuple[int, dict]]):
     from trajects.models import Trajectory
 
-    changed = 0
-    for pk, _stored, dates in _differing(trajectories):
-        Trajectory.objects.filter(pk=pk).update(**dates)
-        changed += 1
-    return changed
+    fields = Trajectory.CLOCK_FIELDS
+    quote, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    table = quote(Trajectory._meta.db_table)
+    # a VALUES list names its columns column1, column2... on both databases; PostgreSQL reads a
+    # column of nothing but NULLs as text
+    typed = "CAST(v.column{} AS date)" if connection.vendor == "postgresql" else "v.column{}"
+    assignments = ", ".join(
+        f"{quote(field)} = {typed.format(number)}" for number, field in enumerate(fields, 2)
+    )
+    row = "({})".format(", ".join(["%s"] * (len(fields) + 1)))
+    parameters = [
+        value for pk, dates in rows for value in (pk, *(adapt(dates[field]) for field in fields))
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} "
+            f"FROM (VALUES {', '.join([row] * len(rows))}) AS v "
+            f"WHERE {table}.{quote('id')} = v.column1",
+            parameters,
+        )

@@ -1579,3 +1579,76 @@ class Mail(models.Model):
     @property
     def has_failed(self) -> bool:
         return self.failed_at is not None
+
+
+class ReportPdf(models.Model):
+    """A project manager's PDF report too large to make during a request: the background
+    worker makes it (`trajects.tasks`), a page shows how far it is and offers the file."""
+
+    class Step(models.TextChoices):
+        WAITING = "waiting", _("Waiting for its turn")
+        COUNTING = "counting", _("Counting the figures")
+        DRAWING = "drawing", _("Laying out the pages")
+        READY = "ready", _("Ready")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("until"))
+    period_label = models.CharField(_("period"), max_length=100)
+    unit = models.ForeignKey(
+        "wpo.BusinessUnit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("business unit"),
+    )
+    names = models.BooleanField(_("with participant names"), default=False)
+    # the worker writes in the language the report was asked in
+    language = models.CharField(_("language"), max_length=10)
+    step = models.CharField(_("step"), max_length=10, choices=Step, default=Step.WAITING)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class QuerySet(models.QuerySet):
+        def visible_to(self, user):
+            return self.filter(access.requested_by_q(user))
+
+        def ready(self):
+            return self.filter(step=ReportPdf.Step.READY)
+
+    objects = QuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("PDF report")
+        verbose_name_plural = _("PDF reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_start__lte=F("period_end")), name="report_pdf_period_in_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(step="ready", pdf__isnull=False, finished_at__isnull=False)
+                | (~Q(step="ready") & Q(pdf__isnull=True, finished_at__isnull=True)),
+                name="report_pdf_file_when_ready",
+            ),
+        ]
+
+    def __str__(self):
+        return self.period_label
+
+    @property
+    def is_ready(self) -> bool:
+        return self.step == self.Step.READY
+
+    @property
+    def step_number(self) -> int:
+        """1, 2 or 3 of the steps before ready; 3 when ready too."""
+        return min(self.Step.values.index(self.step) + 1, 3)

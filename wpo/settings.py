@@ -287,9 +287,16 @@ WPO_VERIFY_MISSES_PER_HOUR = env_int("WPO_VERIFY_MISSES_PER_HOUR", 20)
 # Personal links of participants that did not work, per address per hour (guessing).
 WPO_LINK_MISSES_PER_HOUR = env_int("WPO_LINK_MISSES_PER_HOUR", 20)
 
-# Background work (batch printing of certificates) in the database; `manage.py db_worker` runs it.
+# Background work (batch printing of certificates, large reports) in the database;
+# `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 OTP_TOTP_ISSUER = WPO_ORGANISATION_NAME
+
+# The project manager's report: a business unit's departments shown a page at a time.
+WPO_REPORT_DEPARTMENTS_PER_PAGE = env_int("WPO_REPORT_DEPARTMENTS_PER_PAGE", 25)
+# Its PDF with more rows than this (departments or business units, and participants when
+# named) is made by the background worker, not during the request.
+WPO_REPORT_PDF_ROWS_IN_REQUEST = env_int("WPO_REPORT_PDF_ROWS_IN_REQUEST", 20)
 
 # The method's norms (the coach's handbook), and where a signal turns from orange to red. A
 # pause never counts towards any of them.

@@ -1,5 +1,7 @@
 """The project manager in a real browser: choosing another period swaps the figures in place
-and keeps it in the URL; the spreadsheet downloaded holds the numbers the page shows."""
+and keeps it in the URL; a business unit opens its departments in place; the spreadsheet
+downloaded holds the numbers the page shows; a large PDF report shows its progress and then
+the file."""
 
 import datetime
 import io
@@ -8,6 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.management import call_command
+from django.utils.text import slugify
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
@@ -39,6 +43,11 @@ def test_the_project_manager_picks_last_year_and_downloads_the_same_numbers(page
 
     expect(page).to_have_url(re.compile(rf"period={last_year}"))
     expect(page.locator(".report-scope")).to_contain_text(f"Periode: {last_year}")
+    unit = world.department.business_unit
+    page.locator("#table-period").get_by_role("link", name=unit.name).click()
+
+    expect(page).to_have_url(re.compile(rf"/organisation/unit/{unit.pk}/\?period={last_year}"))
+    expect(page.locator(".report-scope")).to_contain_text(unit.name)
     assert page.evaluate("window.notReloaded") is True
     shown = cells(page, "table-period")
     inpak = next(row for row in shown if row[1] == world.department.name)
@@ -47,7 +56,7 @@ def test_the_project_manager_picks_last_year_and_downloads_the_same_numbers(page
     with page.expect_download() as download:
         page.get_by_role("link", name="Alle tabellen als spreadsheet (XLSX)").click()
 
-    assert download.value.suggested_filename == f"wpo-cijfers-{last_year}.xlsx"
+    assert download.value.suggested_filename == f"wpo-cijfers-{last_year}-{slugify(unit.name)}.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     sheet = book.worksheets[1]  # the second table: in the period
     in_file = [
@@ -55,3 +64,24 @@ def test_the_project_manager_picks_last_year_and_downloads_the_same_numbers(page
         for row in sheet.iter_rows(min_row=2, values_only=True)
     ]
     assert in_file == shown
+
+
+def test_a_large_pdf_report_shows_its_progress_and_then_the_file(page, world, settings):
+    settings.WPO_REPORT_PDF_ROWS_IN_REQUEST = 1  # every report counts as large
+    log_in(page, world.project_manager.user.username, PASSWORD)
+    page.goto("/organisation/")
+
+    page.get_by_role("button", name="Rapportage voor de opdrachtgever (pdf)").click()
+
+    expect(page).to_have_url(re.compile(r"/organisation/report/\d+/$"))
+    expect(page.get_by_role("status")).to_contain_text("Stap 1 van 3: Wacht op zijn beurt")
+    expect(page.locator("progress")).to_have_attribute("value", "1")
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    # the page asks again every two seconds and shows the download without a reload
+    expect(page.get_by_role("status")).to_contain_text("De PDF is klaar.", timeout=10_000)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Rapportage downloaden (pdf)").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF")

@@ -15,6 +15,7 @@ from assignments.models import Level
 from tests.factories import (
     AssignmentProgressFactory,
     CertificateFactory,
+    DepartmentFactory,
     EscalationFactory,
     PauseFactory,
     SkillFactory,
@@ -315,7 +316,7 @@ def test_the_page_tables_are_the_reports_numbers(client, world):
     response = page(client, world)
 
     durations = next(s.table for s in response.context["sections"] if s.table.name == "durations")
-    assert durations.footer[2] == 1  # trajectories closed
+    assert durations.footer[1] == 1  # trajectories closed, in every business unit
     assert dict(response.context["figures"])["Afgesloten in de periode"] == 1
 
 
@@ -357,19 +358,27 @@ def queries_for(client, url):
     return len(context)
 
 
-def test_the_page_and_its_export_take_the_same_queries_for_30_and_300_participants(client, world):
+def test_the_page_its_units_and_its_export_take_the_same_queries_for_30_and_300_participants(
+    client, world
+):
     client.force_login(world.project_manager.user)
-    urls = [reverse("trajects:organisation"), reverse("trajects:organisation_export")]
+    unit = world.department.business_unit
+    urls = [
+        reverse("trajects:organisation"),
+        reverse("trajects:organisation_unit", args=[unit.pk]),
+        reverse("trajects:organisation_export"),
+    ]
     add_organisation(world, 30)
     small = [queries_for(client, url) for url in urls]
     add_organisation(world, 270)
+    DepartmentFactory.create_batch(30, business_unit=unit)
     large = [queries_for(client, url) for url in urls]
 
     assert Trajectory.objects.filter(closed_on__isnull=False).count() >= 100
     assert small == large
-    # a grouped query per kind of row (see Report.departments) and a few for the charts, and
+    # a grouped query per kind of row (see Report.rows), the unit's page also its totals; and
     # one for the escalations waiting for an answer
-    assert max(large) <= 20
+    assert large == [20, 35, 19]
 
 
 # The PDF report
@@ -390,7 +399,7 @@ def test_the_pdf_report_holds_the_figures_and_no_names(client, world):
     text = pdf_text(response)
     assert response["Content-Type"] == "application/pdf"
     assert "Afgesloten in de periode 1" in text
-    assert world.department.name in text
+    assert world.department.business_unit.name in text  # a row per business unit
     assert world.trajectory.participant.full_name not in text
     assert AuditEvent.objects.filter(action=AuditAction.DOWNLOAD).count() == 1
 
@@ -438,9 +447,8 @@ def test_a_chart_is_an_accessible_svg_with_its_numbers_and_no_inline_style(clien
     svg = content[content.index('<svg class="chart"') : content.index("</svg>")]
     assert 'role="img"' in svg
     assert 'aria-labelledby="chart-phases-title chart-phases-desc"' in svg
-    assert (
-        '<title id="chart-phases-title">Lopende WPO-trajecten per fase, per afdeling</title>' in svg
-    )
+    title = "Lopende WPO-trajecten per fase, per bedrijfsonderdeel"
+    assert f'<title id="chart-phases-title">{title}</title>' in svg
     assert "Leer/werkperiode" in svg  # the legend names each colour
     assert 'fill="url(#chart-phases-pattern-1)"' in svg  # and each has its pattern
     assert "style=" not in content
@@ -476,3 +484,72 @@ def test_the_audit_log_tells_a_report_with_names_from_one_without(client, world,
         user=world.project_manager.user, action__in=[AuditAction.EXPORT, AuditAction.DOWNLOAD]
     )
     assert list(downloads.values_list("action", flat=True)) == [action]
+
+
+# Business units first, their departments on request
+
+
+def test_the_page_shows_a_row_per_business_unit_leading_to_its_departments(client, world):
+    unit = world.department.business_unit
+
+    response = page(client, world, period="2025")
+
+    now = next(s.table for s in response.context["sections"] if s.table.name == "now")
+    assert {unit.name, world.other_department.business_unit.name} <= {row[0] for row in now.rows}
+    link = f"{reverse('trajects:organisation_unit', args=[unit.pk])}?period=2025"
+    assert f'href="{link}" data-hx-get="{link}"' in response.content.decode()
+    assert world.department.name not in [row[0] for row in now.rows]
+
+
+def test_a_business_units_page_shows_its_departments_in_the_same_period(client, world):
+    unit = world.department.business_unit
+    client.force_login(world.project_manager.user)
+
+    response = client.get(reverse("trajects:organisation_unit", args=[unit.pk]), {"period": "2025"})
+
+    now = next(s.table for s in response.context["sections"] if s.table.name == "now")
+    assert [row[:2] for row in now.rows] == [[unit.name, world.department.name]]
+    assert response.context["report"].period.label == "2025"
+    assert "Terug naar alle bedrijfsonderdelen" in response.content.decode()
+
+
+def test_a_business_units_departments_come_a_page_at_a_time_with_the_units_totals(
+    client, world, settings
+):
+    settings.WPO_REPORT_DEPARTMENTS_PER_PAGE = 2
+    unit = world.department.business_unit
+    last = DepartmentFactory(business_unit=unit, name="Zeefdruk")
+    TrajectoryFactory(department=last)
+    DepartmentFactory(business_unit=unit, name="Montage")
+    client.force_login(world.project_manager.user)
+    url = reverse("trajects:organisation_unit", args=[unit.pk])
+
+    first = client.get(url)
+    second = client.get(url, {"page": 2})
+
+    def now(response):
+        return next(s.table for s in response.context["sections"] if s.table.name == "now")
+
+    assert [row[1] for row in now(first).rows] == [world.department.name, "Montage"]
+    assert [row[1] for row in now(second).rows] == ["Zeefdruk"]
+    active = 2 + 4  # the column after the four phases
+    in_unit = Trajectory.objects.active().filter(department__business_unit=unit).count()
+    assert now(first).footer[active] == now(second).footer[active] == in_unit >= 3
+    assert "Afdelingen 1 tot en met 2 van 3" in first.content.decode()
+
+
+def test_htmx_gets_only_the_figures_part_of_a_business_unit(client, world):
+    client.force_login(world.project_manager.user)
+    url = reverse("trajects:organisation_unit", args=[world.department.business_unit.pk])
+
+    response = client.get(url, headers={"HX-Request": "true"})
+
+    assert response.content.decode().lstrip().startswith('<div id="report"')
+
+
+def test_an_unknown_business_unit_is_not_found(client, world):
+    client.force_login(world.project_manager.user)
+
+    response = client.get(reverse("trajects:organisation_unit", args=[987654]))
+
+    assert response.status_code == 404

@@ -21,6 +21,7 @@ from tests.factories import (
     InterestFactory,
     MeetingAttendanceFactory,
     MeetingFactory,
+    ReportPdfFactory,
     TrajectorySkillFactory,
 )
 from trajects.calendar import feed_token
@@ -85,6 +86,13 @@ def printed_batch(w):
     )
     batch.certificates.add(CertificateFactory(trajectory=w.trajectory))
     return batch
+
+
+def large_report(w):
+    """The project manager's large PDF report, made by the worker: only they see it."""
+    return ReportPdfFactory(
+        requested_by=w.project_manager.user, step="ready", pdf=b"%PDF", finished_at=timezone.now()
+    )
 
 
 def held_conversation(w):
@@ -240,14 +248,32 @@ MATRIX = {
         lambda w: {},
         logged_in(FORBIDDEN, project_manager=OK),
     ),
+    # a business unit's departments
+    "trajects:organisation_unit": (
+        "get",
+        lambda w: {"pk": w.department.business_unit.pk},
+        logged_in(FORBIDDEN, project_manager=OK),
+    ),
+    # a large PDF report, made by the worker, and its file
+    "trajects:organisation_report": (
+        "get",
+        lambda w: {"pk": large_report(w).pk},
+        logged_in(FORBIDDEN, project_manager=OK),
+    ),
+    "trajects:organisation_report_pdf": (
+        "get",
+        lambda w: {"pk": large_report(w).pk},
+        logged_in(FORBIDDEN, project_manager=OK),
+    ),
     # the organisation's figures as a workbook, and as a PDF report
     "trajects:organisation_export": (
         "get",
         lambda w: {},
         logged_in(FORBIDDEN, project_manager=OK),
     ),
+    # made now when small; a large one is posted, for the worker
     "trajects:organisation_pdf": (
-        "get",
+        "form",
         lambda w: {},
         logged_in(FORBIDDEN, project_manager=OK),
     ),

@@ -31,6 +31,13 @@ def period_choices(today: datetime.date) -> list[tuple[str, str]]:
     ]
 
 
+def visible_units(user):
+    """The business units with a department `user` may see."""
+    return BusinessUnit.objects.filter(
+        departments__in=Department.objects.visible_to(user)
+    ).distinct()
+
+
 def parse_period(value: str) -> Period:
     """A choice of `period_choices`: "2026" or "2026-Q1"."""
     year, _sep, quarter = value.partition("-Q")
@@ -58,9 +65,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["period"].choices = period_choices(today)
-        self.fields["unit"].queryset = BusinessUnit.objects.filter(
-            departments__in=Department.objects.visible_to(user)
-        ).distinct()
+        self.fields["unit"].queryset = visible_units(user)
 
     def clean(self):
         data = super().clean()
@@ -84,9 +89,13 @@ class ReportForm(forms.Form):
             data["report_period"] = Period(start, end, label)
         return data
 
-    def query(self) -> list[tuple[str, str]]:
+    def query(self, *, without=()) -> list[tuple[str, str]]:
         """The filter as typed, for the download links and the PDF form."""
-        return [(name, self.data[name]) for name in self.fields if self.data.get(name)]
+        return [
+            (name, self.data[name])
+            for name in self.fields
+            if self.data.get(name) and name not in without
+        ]
 
 
 class PdfForm(forms.Form):

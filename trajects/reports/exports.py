@@ -50,6 +50,8 @@ class Table:
     footer: list | None = None  # a totals row, set apart on the page and in bold in XLSX
     name: str = ""  # for choosing one table, e.g. in a CSV download
     header_column: int = 0  # the cell that names the row (a <th> on the page)
+    # on the page, where the cell that names a row leads (a business unit to its departments)
+    links: list[str] | None = None
     numeric: list[bool] = field(init=False)
 
     def __post_init__(self):
@@ -72,17 +74,31 @@ class Table:
 
     @property
     def body(self) -> list[SafeString]:
-        return [self._row(row, self.header_column) for row in self.rows]
+        links = self.links or [None] * len(self.rows)
+        return [
+            self._row(row, self.header_column, link)
+            for row, link in zip(self.rows, links, strict=True)
+        ]
 
     @property
     def foot(self) -> SafeString | None:
         return self._row(self.footer, 0) if self.footer else None
 
-    def _row(self, row, header_column) -> SafeString:
-        """A number aligned right, the cell that names the row a <th>, nothing counted a dash."""
+    def _row(self, row, header_column, link=None) -> SafeString:
+        """A number aligned right, the cell that names the row a <th> (a link where it leads
+        somewhere: htmx swaps the report, see organisation.html), nothing counted a dash."""
         cells = []
         for index, (value, numeric) in enumerate(zip(row, self.numeric, strict=True)):
-            if index == header_column:
+            if index == header_column and link:
+                cells.append(
+                    format_html(
+                        '<th scope="row"><a href="{}" data-hx-get="{}">{}</a></th>',
+                        link,
+                        link,
+                        localize(value),
+                    )
+                )
+            elif index == header_column:
                 cells.append(format_html('<th scope="row">{}</th>', localize(value)))
             else:
                 shown = "—" if value is None else localize(value)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     Avg,
     Count,
@@ -27,22 +28,25 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assignments.models import Level, Skill
 from trajects.models import (
     AssignmentProgress,
     Escalation,
+    Interest,
     Pause,
+    Phase,
     ProgressStatus,
     Trajectory,
     TrajectorySkill,
 )
 from trajects.norms import DaysBetween
-from trajects.reports.dashboards import FIGURES, count_per, department_figures
-from wpo.models import Department
+from trajects.reports.dashboards import FIGURES
+from wpo.models import BusinessUnit, Department
 
 LEVELS = [level.value for level in Level]
 # the department figures that add up to a total
@@ -53,9 +57,11 @@ COUNTS = [
 ]
 # a department with no rows of a kind: nothing counted, no average
 NOTHING_COUNTED = {
-    **{name: 0 for name in COUNTS if name not in FIGURES},
+    **{name: 0 for name in COUNTS},
     "trajectory_days": None,
     "assignment_days": None,
+    "trajectory_days_sum": None,
+    "assignment_days_sum": None,
 }
 # Apps that build on trajectories count their own rows per department: a receiver gets the
 # `report` and answers `per_department(...)` of its rows (certificates: those issued in the
@@ -122,7 +128,8 @@ def assignment_days():
 
 
 def per_department(queryset, path: str, **aggregates) -> dict[int, dict]:
-    """`aggregates` of `queryset` for each department (found at `path`), in one query."""
+    """`aggregates` of `queryset` for each department (or business unit) at `path`, in one
+    grouped query."""
     rows = queryset.order_by().values(path).annotate(**aggregates)
     return {row.pop(path): row for row in rows}
 
@@ -135,12 +142,23 @@ def norm_settings() -> dict:
     }
 
 
+class Per(models.TextChoices):
+    """What a row of the report is: a business unit (the overview) or a department (a unit's
+    detail, the files and the PDF report)."""
+
+    UNIT = "unit", gettext_lazy("business unit")
+    DEPARTMENT = "department", gettext_lazy("department")
+
+
 class Report:
     """The figures for `user` (the project manager sees the whole organisation) over `period`,
-    for one business unit or all. Each property runs its queries once."""
+    for one business unit or all, a row `per` business unit or department. `departments` limits
+    the rows to those departments (a page of a unit's); the totals stay the whole scope's. Each
+    property runs its queries once, and their number never depends on the number of rows."""
 
-    def __init__(self, user, period: Period, unit=None):
-        self.user, self.period, self.unit = user, period, unit
+    def __init__(self, user, period: Period, unit=None, *, per=Per.DEPARTMENT, departments=None):
+        self.user, self.period, self.unit, self.per = user, period, unit, per
+        self.only = None if departments is None else [department.pk for department in departments]
         self.norms = norm_settings()
         in_unit = self.in_unit
         self._departments = Department.objects.visible_to(user).filter(in_unit(""))
@@ -168,6 +186,16 @@ class Report:
         """Rows whose department (at `path`) belongs to the chosen business unit."""
         return Q(**{f"{path}business_unit": self.unit}) if self.unit else Q()
 
+    def per_row(self, queryset, path: str, **aggregates) -> dict[int, dict]:
+        """`aggregates` of `queryset` per row of the report, the department found at `path`:
+        one grouped query, not a subquery per row (with a thousand departments, the database
+        would run each of those a thousand times)."""
+        if self.only is not None:
+            queryset = queryset.filter(**{f"{path}__in": self.only})
+        if self.per == Per.UNIT:
+            path = f"{path}__business_unit"
+        return per_department(queryset, path, **aggregates)
+
     def during(self):
         """Trajectories that ran on at least one day of the period."""
         start, end = self.period.days
@@ -175,96 +203,138 @@ class Report:
             Q(closed_on__lt=start) | Q(stopped_on__lt=start)
         )
 
+    def _rows(self):
+        if self.per == Per.UNIT:
+            return BusinessUnit.objects.filter(departments__in=self._departments).distinct()
+        departments = self._departments.select_related("business_unit")
+        return departments if self.only is None else departments.filter(pk__in=self.only)
+
     @cached_property
-    def departments(self) -> list[Department]:
-        """Every department with its figures now, in the period and of durations. One grouped
-        query per kind of row, not a subquery per department: with a hundred departments,
-        PostgreSQL would run each of those a hundred times."""
+    def rows(self) -> list:
+        """Every business unit or department with its figures now, in the period and of
+        durations: one grouped query per kind of row."""
         days, period = self.norms, self.period.days
-        closed, passed = self._closed, self._passed
-        trajectories = self._trajectories
+        trajectories, per_row = self._trajectories, self.per_row
         found = [
-            per_department(self._escalations, "department", open_escalations=Count("pk")),
-            per_department(self.during(), "department", during=Count("pk")),
-            per_department(
+            per_row(
+                trajectories.active(),
+                "department",
+                active=Count("pk"),
+                **{f"phase_{phase.value}": Count("pk", filter=Q(phase=phase)) for phase in Phase},
+            ),
+            per_row(
+                Interest.objects.waiting().filter(department__in=self._departments),
+                "department",
+                waiting=Count("pk"),
+            ),
+            per_row(self._escalations, "department", open_escalations=Count("pk")),
+            per_row(self.during(), "department", during=Count("pk")),
+            per_row(
                 trajectories.filter(agreed_start__range=period), "department", started=Count("pk")
             ),
-            per_department(
+            per_row(
                 trajectories.filter(stopped_on__range=period), "department", stopped=Count("pk")
             ),
-            per_department(
-                closed,
+            per_row(
+                self._closed,
                 "department",
                 closed=Count("pk"),
                 trajectory_days=Avg("days"),
+                trajectory_days_sum=Sum("days"),
                 shorter=Count("pk", filter=Q(days__lt=days["trajectory_min_days"])),
                 longer=Count("pk", filter=Q(days__gt=days["trajectory_max_days"])),
             ),
-            per_department(
-                passed,
+            per_row(
+                self._passed,
                 "trajectory_skill__trajectory__department",
                 passed=Count("pk"),
                 assignment_days=Avg("days"),
+                assignment_days_sum=Sum("days"),
                 over_norm=Count("pk", filter=Q(days__gt=days["assignment_weeks"] * 7)),
             ),
-            per_department(self._assessed, "trajectory__department", assessed=Count("pk")),
+            per_row(self._assessed, "trajectory__department", assessed=Count("pk")),
         ]
         found += [figures for _receiver, figures in counting.send(sender=Report, report=self)]
-        departments = list(department_figures(self._departments))
-        for department in departments:
-            vars(department).update(NOTHING_COUNTED)
+        rows = list(self._rows())
+        for row in rows:
+            vars(row).update(NOTHING_COUNTED)
             for figures in found:
-                vars(department).update(figures.get(department.pk, {}))
-        return departments
+                vars(row).update(figures.get(row.pk, {}))
+        return rows
+
+    @property
+    def departments(self) -> list[Department]:
+        """The rows, when they are departments."""
+        return self.rows
 
     @cached_property
     def totals(self) -> dict:
-        """The departments' counts added up, and the averages over all rows (never an average
-        of averages)."""
-        totals = {name: sum(getattr(row, name) for row in self.departments) for name in COUNTS}
-        totals["trajectory_days"] = self._closed.aggregate(average=Avg("days"))["average"]
-        totals["assignment_days"] = self._passed.aggregate(average=Avg("days"))["average"]
+        """The rows' counts added up, and the averages over all of the scope's trajectories and
+        assignments (never an average of averages). For a page of departments, the whole
+        unit's."""
+        if self.only is not None:
+            return Report(self.user, self.period, self.unit, per=Per.UNIT).totals
+        totals = {name: sum(getattr(row, name) for row in self.rows) for name in COUNTS}
+        for average, count in (("trajectory_days", "closed"), ("assignment_days", "passed")):
+            days = sum(getattr(row, f"{average}_sum") or 0 for row in self.rows)
+            totals[average] = days / totals[count] if totals[count] else None
         return totals
 
     @cached_property
     def quarters(self) -> list[dict]:
         """Started, closed and stopped per quarter of the period: a trajectory started in one
-        quarter and closed in another counts in both."""
-        counts = {
-            quarter: dict.fromkeys(("started", "closed", "stopped"), 0)
-            for quarter in self.period.quarters()
-        }
-        for name, field in (
-            ("started", "agreed_start"),
-            ("closed", "closed_on"),
-            ("stopped", "stopped_on"),
-        ):
-            rows = (
-                self._trajectories.filter(**{f"{field}__range": self.period.days})
-                .annotate(quarter=TruncQuarter(field))
-                .order_by()
-                .values("quarter")
-                .annotate(n=Count("pk"))
-            )
-            for row in rows:
-                counts[row["quarter"]][name] = row["n"]
-        return [{"quarter": quarter, **figures} for quarter, figures in counts.items()]
+        quarter and closed in another counts in both. One query of counts with a range each,
+        not a date function called on every row."""
+        kinds = (("started", "agreed_start"), ("closed", "closed_on"), ("stopped", "stopped_on"))
+        quarters = self.period.quarters()
+        counts = self._trajectories.aggregate(
+            **{
+                f"{name}_{index}": Count(
+                    "pk", filter=Q(**{f"{field}__range": self._quarter_days(first)})
+                )
+                for index, first in enumerate(quarters)
+                for name, field in kinds
+            }
+        )
+        return [
+            {"quarter": first, **{name: counts[f"{name}_{index}"] for name, _field in kinds}}
+            for index, first in enumerate(quarters)
+        ]
+
+    def _quarter_days(self, first: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The days of the quarter beginning on `first` that lie in the period."""
+        last = add_quarter(first) - datetime.timedelta(days=1)
+        return (max(first, self.period.start), min(last, self.period.end))
 
     @cached_property
     def skills(self) -> list[Skill]:
         """Per skill: assignments passed at each level (`passed_A`...), and skills assessed at
-        each level reached (`assessed_A`...)."""
-        passed = {
-            f"passed_{level}": count_per(
-                self._passed.filter(assignment__level=level), "assignment__skill"
-            )
-            for level in LEVELS
-        }
-        assessed = {
-            f"assessed_{level}": count_per(self._assessed.filter(achieved_level=level), "skill")
-            for level in LEVELS
-        }
-        return list(Skill.objects.annotate(**passed, **assessed))
+        each level reached (`assessed_A`...); a grouped query each."""
+        found = [
+            per_department(
+                self._passed,
+                "assignment__skill",
+                **{
+                    f"passed_{level}": Count("pk", filter=Q(assignment__level=level))
+                    for level in LEVELS
+                },
+            ),
+            per_department(
+                self._assessed,
+                "skill",
+                **{
+                    f"assessed_{level}": Count("pk", filter=Q(achieved_level=level))
+                    for level in LEVELS
+                },
+            ),
+        ]
+        skills = list(Skill.objects.all())
+        for skill in skills:
+            for prefix in ("passed", "assessed"):
+                vars(skill).update({f"{prefix}_{level}": 0 for level in LEVELS})
+            for figures in found:
+                vars(skill).update(figures.get(skill.pk, {}))
+        return skills
 
     def participants(self):
         """Who took part in the period, with phase and skills: only on request, for the

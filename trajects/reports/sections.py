@@ -11,7 +11,7 @@ from assignments.models import Level
 from trajects.models import Phase
 from trajects.reports.charts import Chart, bar_chart
 from trajects.reports.exports import Table
-from trajects.reports.figures import LEVELS, Report, quarter_name
+from trajects.reports.figures import LEVELS, Per, Report, quarter_name
 
 
 @dataclass
@@ -46,49 +46,68 @@ def _weeks(average_days: float | None) -> float | None:
     return None if average_days is None else round(average_days / 7, 1)
 
 
-def sections(report: Report) -> list[Section]:
+def sections(report: Report, link=None) -> list[Section]:
+    """The report's parts; `link(unit)`, where given, is the address of a business unit's
+    departments, for the overview's rows."""
     return [
-        _now(report),
-        _in_period(report),
+        _now(report, link),
+        _in_period(report, link),
         _throughput(report),
         _per_skill(report, "passed", _("Assignments passed per skill and level")),
         _per_skill(report, "assessed", _("Skills assessed, by level reached")),
-        _durations(report),
+        _durations(report, link),
     ]
 
 
-def _department_table(report, name, title, columns, cells) -> Table:
-    """A row per department: its business unit, its name and `cells(department)`; the totals
-    row has the same cells of `report.totals`."""
+def _rows_table(report, link, name, title, columns, cells) -> Table:
+    """A row per business unit, or per department with its business unit, and
+    `cells(row)`; the totals row has the same cells of `report.totals`."""
+    totals = cells(SimpleNamespace(**report.totals))
+    if report.per == Per.UNIT:
+        return Table(
+            title=title,
+            columns=[_("Business unit"), *columns],
+            rows=[[row.name, *cells(row)] for row in report.rows],
+            footer=[_("Total"), *totals],
+            name=name,
+            links=[link(row) for row in report.rows] if link else None,
+        )
     return Table(
         title=title,
         columns=[_("Business unit"), _("Department"), *columns],
-        rows=[[row.business_unit.name, row.name, *cells(row)] for row in report.departments],
-        footer=[_("Total"), "", *cells(SimpleNamespace(**report.totals))],
+        rows=[[row.business_unit.name, row.name, *cells(row)] for row in report.rows],
+        footer=[_("Total"), "", *totals],
         name=name,
         header_column=1,
     )
+
+
+def _per_row(report) -> str:
+    return _("per business unit") if report.per == Per.UNIT else _("per department")
 
 
 def _counts(*figures):
     return lambda row: [getattr(row, figure) for figure in figures]
 
 
-def _now(report) -> Section:
+def _now(report, link) -> Section:
     phases = [f"phase_{value}" for value in Phase.values]
-    table = _department_table(
+    table = _rows_table(
         report,
+        link,
         "now",
-        _("Now, per business unit and department"),
+        _("Now, per business unit")
+        if report.per == Per.UNIT
+        else _("Now, per business unit and department"),
         [*Phase.labels, _("Active"), _("Waiting to start"), _("Open escalations")],
         _counts(*phases, "active", "waiting", "open_escalations"),
     )
     chart = bar_chart(
         "chart-phases",
-        _("Active trajectories by phase, per department"),
-        [row.name for row in report.departments],
+        _("Active trajectories by phase, %(per)s") % {"per": _per_row(report)},
+        [row.name for row in report.rows],
         [
-            (label, [getattr(row, f"phase_{value}") for row in report.departments])
+            (label, [getattr(row, f"phase_{value}") for row in report.rows])
             for value, label in Phase.choices
         ],
     )
@@ -96,11 +115,14 @@ def _now(report) -> Section:
     return Section(table.title, note, table, [chart])
 
 
-def _in_period(report) -> Section:
-    table = _department_table(
+def _in_period(report, link) -> Section:
+    table = _rows_table(
         report,
+        link,
         "period",
-        _("In the period, per business unit and department"),
+        _("In the period, per business unit")
+        if report.per == Per.UNIT
+        else _("In the period, per business unit and department"),
         [
             _("Ran in the period"),
             _("Started"),
@@ -164,11 +186,12 @@ def _per_skill(report, prefix: str, title: str) -> Section:
     return Section(title, _("Counted on their day in the period."), table, [chart])
 
 
-def _durations(report) -> Section:
+def _durations(report, link) -> Section:
     shortest, longest = report.norms["trajectory_min_days"], report.norms["trajectory_max_days"]
     weeks = report.norms["assignment_weeks"]
-    table = _department_table(
+    table = _rows_table(
         report,
+        link,
         "durations",
         _("Duration against the norm"),
         [
@@ -191,14 +214,14 @@ def _durations(report) -> Section:
             row.over_norm,
         ],
     )
-    departments = report.departments
-    names = [row.name for row in departments]
+    rows, per = report.rows, _per_row(report)
+    names = [row.name for row in rows]
     charts = [
         bar_chart(
             "chart-trajectory-days",
-            _("Average length of a closed trajectory in days, per department"),
+            _("Average length of a closed trajectory in days, %(per)s") % {"per": per},
             names,
-            [(_("Average days"), [_days(row.trajectory_days) for row in departments])],
+            [(_("Average days"), [_days(row.trajectory_days) for row in rows])],
             marks=[
                 (_("at least %(days)s") % {"days": shortest}, shortest),
                 (_("at most %(days)s") % {"days": longest}, longest),
@@ -206,9 +229,9 @@ def _durations(report) -> Section:
         ),
         bar_chart(
             "chart-assignment-weeks",
-            _("Average length of a passed assignment in weeks, per department"),
+            _("Average length of a passed assignment in weeks, %(per)s") % {"per": per},
             names,
-            [(_("Average weeks"), [_weeks(row.assignment_days) for row in departments])],
+            [(_("Average weeks"), [_weeks(row.assignment_days) for row in rows])],
             marks=[(_("at most %(weeks)s") % {"weeks": weeks}, weeks)],
         ),
     ]
