@@ -55,6 +55,9 @@ NOT_FORMS = {
     # tap makes a second link, and the page shows that one
     "trajects:participant_link",
     "trajects:participant_card",
+    # stores nothing when small (the answer is the PDF, too large to keep as an answer); a large
+    # one asked for twice within a minute is the same job (trajects.services.reports)
+    "trajects:organisation_pdf",
 }
 
 
