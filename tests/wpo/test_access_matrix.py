@@ -6,6 +6,8 @@ The participant is a role of its own: no login, but the session their personal l
 (for `world.trajectory`). Every staff page sends them to log in; their own pages show only
 their own trajectory."""
 
+import uuid
+
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -83,6 +85,13 @@ def printed_batch(w):
     batch = CertificateBatchFactory(
         requested_by=w.coach.user, pdf=b"%PDF", finished_at=timezone.now()
     )
+    batch.certificates.add(CertificateFactory(trajectory=w.trajectory))
+    return batch
+
+
+def failed_batch(w):
+    """A coach's batch whose task is gone (the worker gave up on it): only they retry it."""
+    batch = CertificateBatchFactory(requested_by=w.coach.user, task_id=str(uuid.uuid4()))
     batch.certificates.add(CertificateFactory(trajectory=w.trajectory))
     return batch
 
@@ -176,6 +185,11 @@ MATRIX = {
         "get",
         lambda w: {"pk": printed_batch(w).pk},
         logged_in(NOT_FOUND, coach=OK),
+    ),
+    "certificates:batch_retry": (
+        "post",
+        lambda w: {"pk": failed_batch(w).pk},
+        logged_in(NOT_FOUND, coach=REDIRECT),
     ),
     "trajects:trainer_home": (
         "get",
