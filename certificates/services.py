@@ -132,8 +132,27 @@ def request_batch(certificates, *, title: str, site_url: str, by) -> Certificate
     return batch
 
 
+@transaction.atomic
+def retry_batch(batch: CertificateBatch, *, by) -> CertificateBatch:
+    """Ask the worker again for a batch whose PDF could not be made (the worker failed, or was
+    stopped in the middle too often)."""
+    from certificates.tasks import has_failed, render_batch
+
+    batch = CertificateBatch.objects.select_for_update().defer("pdf").get(pk=batch.pk)
+    if batch.is_ready:
+        refuse(_("The PDF is ready already."))
+    if not has_failed(batch):
+        refuse(_("The PDF is still being made."))
+    batch.task_id = str(render_batch.enqueue(batch.pk).id)
+    batch.save(update_fields=["task_id"])
+    return batch
+
+
 def make_batch_pdf(batch: CertificateBatch) -> CertificateBatch:
-    """The worker's part: render every certificate of the batch into one PDF."""
+    """The worker's part: render every certificate of the batch into one PDF. A second worker
+    that took up the task of one that stopped finds it done, and leaves it."""
+    if batch.is_ready:
+        return batch
     # revoked since it was asked for: left out
     certificates = batch.certificates.valid().order_by("participant_name", "pk")
     batch.pdf = documents.certificates_pdf(certificates, site_url=batch.site_url)

@@ -13,4 +13,5 @@ urlpatterns = [
     path("batch/", views.batch_new, name="batch_new"),
     path("batch/<int:pk>/", views.batch, name="batch"),
     path("batch/<int:pk>/pdf/", views.batch_pdf, name="batch_pdf"),
+    path("batch/<int:pk>/retry/", views.batch_retry, name="batch_retry"),
 ]

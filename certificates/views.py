@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certificates import documents, forms, services, tasks
 from certificates.models import Certificate, CertificateBatch
@@ -15,6 +15,7 @@ from wpo.guessing import WINDOW
 from wpo.http import INVALID, pdf_response, run_step, wants_part
 from wpo.idempotency import idempotent
 from wpo.models import Department, Role
+from wpo.services import StepRefused
 
 TOO_MANY_REQUESTS = 429
 
@@ -190,6 +191,19 @@ def batch(request, pk):
     if wants_part(request):
         template += "#status"
     return render(request, template, context)
+
+
+@require_POST
+@login_required
+@idempotent
+def batch_retry(request, pk):
+    """ "Opnieuw proberen" on a batch that failed: the same certificates, to the worker again."""
+    batch = access.get_visible_or_404(CertificateBatch.objects.defer("pdf"), request.user, pk=pk)
+    try:
+        services.retry_batch(batch, by=request.user)
+    except StepRefused as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    return redirect("certificates:batch", pk=batch.pk)
 
 
 @never_cache

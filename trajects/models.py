@@ -1652,3 +1652,35 @@ class ReportPdf(models.Model):
     def step_number(self) -> int:
         """1, 2 or 3 of the steps before ready; 3 when ready too."""
         return min(self.Step.values.index(self.step) + 1, 3)
+
+
+class ReminderKind(models.TextChoices):
+    TRAINER_WEEK = "trainer_week", _("the trainer's week")
+    COACH_DIGEST = "coach_digest", _("the coach's signals")
+
+
+class SentReminder(models.Model):
+    """A weekly reminder that went out (`manage.py send_reminders`): nobody gets the same one
+    twice in a week, however often or on however many machines the command runs."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    week = models.CharField(_("week"), max_length=8, help_text=_("ISO week, as 2026-W07."))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sent reminder")
+        verbose_name_plural = _("sent reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "week"], name="sent_reminder_once_a_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="sent_reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.week} {self.kind}"

@@ -23,7 +23,7 @@ from assignments import catalogue
 from assignments.models import Assignment, Level, Skill
 from certificates.models import Certificate, level_meaning, new_verification_code
 from certificates.services import period
-from trajects import deadlines
+from trajects import consistency, deadlines
 from trajects.models import (
     AssignmentProgress,
     Escalation,
@@ -41,6 +41,7 @@ from trajects.models import (
     Trajectory,
     TrajectorySkill,
 )
+from trajects.services.conversations import INDEPENDENT_WEEK
 from wpo.models import BusinessUnit, Department, Membership, Person, Role
 
 HISTORY = [
@@ -54,6 +55,14 @@ HISTORY = [
     TrajectorySkill,
 ]
 DEFAULT_PASSWORD = "wpo-demo"
+# One trajectory in its learning period for each of the coach's signals (trajects.norms) that
+# chance might not bring in a small demo, and how many days ago each started.
+SIGNAL_CASES = ["assignment", "look_back", "follow_up", "too_long", "short", "past_end"]
+SHAPED_CASES = ("assignment", "look_back", "follow_up")
+# the quickest an assignment is passed: get-started task (up to 4 days after the introduction),
+# look-back a week later, then the goal reached and a week on their own
+FASTEST_PASS = datetime.timedelta(days=4 + 7 + 7)
+CASE_STARTED = {"assignment": 100, "look_back": 100, "follow_up": 100, "too_long": 380}
 BATCH = 1000
 
 # Names and texts in plain Dutch; a Dutch infix belongs to its surname ("de", "Vries").
@@ -82,6 +91,11 @@ class Login:
 
 class DemoError(Exception):
     pass
+
+
+def address(username: str) -> str:
+    # example.nl is reserved (RFC 2606's Dutch sibling): mail to it reaches nobody
+    return f"{username}@example.nl"
 
 
 def already_loaded() -> bool:
@@ -195,10 +209,17 @@ class Generator:
             + [("pm", Role.PROJECT_MANAGER, [])]
         )
         users = User.objects.bulk_create(
-            [User(username=username, password=self.password_hash) for username, _, _ in plans]
+            [
+                User(username=username, email=address(username), password=self.password_hash)
+                for username, _, _ in plans
+            ]
             + [
                 User(
-                    username="admin", password=self.password_hash, is_staff=True, is_superuser=True
+                    username="admin",
+                    email=address("admin"),
+                    password=self.password_hash,
+                    is_staff=True,
+                    is_superuser=True,
                 )
             ]
         )
@@ -253,9 +274,13 @@ class Generator:
         )
         plans = [self.phase_plan(i) for i in range(self.size)]
         rnd.shuffle(plans)
+        # the first few in their learning period each show one of the coach's signals, so even
+        # the smallest demo shows every kind (others come by chance)
+        cases = iter(SIGNAL_CASES)
         trajectories = []
         for participant, plan in zip(participants, plans, strict=True):
             department = participant.department
+            case = next(cases, None) if plan == "learning" else None
             started = {
                 "start": rnd.randint(0, 20),
                 "learning": rnd.randint(30, 240),
@@ -264,18 +289,24 @@ class Generator:
                 "closed": rnd.randint(200, 360),
                 "stopped": rnd.randint(60, 200),
             }[plan]
+            if case in CASE_STARTED:
+                started = CASE_STARTED[case]
             start = self.days_ago(started)
             months = rnd.choice([4, 6, 6, 6, 9, 12])
             end = start + datetime.timedelta(days=round(months * 30.4))
             if plan == "learning" and rnd.random() < 0.15:
                 end = self.days_ago(rnd.randint(5, 40))  # past its agreed end: a signal
+            if case in ("too_long", "past_end"):
+                end = self.days_ago(10)
             trajectory = Trajectory(
                 participant=participant,
                 department=department,
                 trainer=rnd.choice(self.trainers_of[department.pk]),
                 coach=self.coach_of[department.pk],
                 agreed_start=start,
-                agreed_end=max(end, start + datetime.timedelta(days=90)),
+                agreed_end=start + datetime.timedelta(days=84)
+                if case == "short"
+                else max(end, start + datetime.timedelta(days=90)),
                 phase={
                     "start": Phase.START,
                     "learning": Phase.LEARNING,
@@ -288,7 +319,7 @@ class Generator:
                 trajectory.phase = Phase.LEARNING
                 trajectory.stopped_on = self.days_ago(rnd.randint(5, 50))
                 trajectory.stop_reason = rnd.choice(STOP_REASONS)
-            trajectory.plan = plan
+            trajectory.plan, trajectory.case = plan, case
             trajectories.append(trajectory)
         Trajectory.objects.bulk_create(trajectories, batch_size=BATCH)
         self.all_trajectories = trajectories
@@ -338,7 +369,12 @@ class Generator:
                 for phase, day in entered.items()
                 if phase <= trajectory.phase
             ]
-            if trajectory.plan == "learning" and self.random.random() < 0.08:
+            # (not one showing a signal: a pause stops its clocks)
+            if (
+                trajectory.plan == "learning"
+                and not trajectory.case
+                and self.random.random() < 0.08
+            ):
                 began = self.past_workday(self.days_ago(self.random.randint(3, 12)))
                 pauses.append(
                     Pause(
@@ -372,18 +408,25 @@ class Generator:
                 chosen.append(ts)
         TrajectorySkill.objects.bulk_create(chosen, batch_size=BATCH)
 
+        shaped = set()
         for ts in chosen:
             trajectory = ts.trajectory
             if trajectory.plan == "start":
+                continue
+            if trajectory.case in SHAPED_CASES and trajectory.pk not in shaped:
+                shaped.add(trajectory.pk)
+                row = AssignmentProgress(trajectory_skill=ts, assignment=ts.plan_assignments[0])
+                progress.append(self.shape(row, trajectory.case))
                 continue
             finish = trajectory.closed_on or trajectory.stopped_on or self.today
             day = trajectory.agreed_start + datetime.timedelta(days=rnd.randint(7, 21))
             passed_levels = []
             for assignment in ts.plan_assignments:
                 weeks = max(1, assignment.expected_weeks + rnd.randint(-1, 2))
-                passed_on = day + datetime.timedelta(weeks=weeks)
-                if passed_on > finish and trajectory.plan in ("closing", "closed"):
-                    break  # a trajectory in its closing has no assignment left open
+                # the get-started task, the look-back 1-2 weeks later, a week on their own
+                passed_on = day + max(datetime.timedelta(weeks=weeks), FASTEST_PASS)
+                if passed_on > finish and trajectory.plan in ("assessment", "closing", "closed"):
+                    break  # from the evaluation on, no assignment is left open
                 row = self.progress_row(
                     ts, assignment, day, passed_on, finish, first=not passed_levels
                 )
@@ -424,54 +467,78 @@ class Generator:
     def progress_row(
         self, ts, assignment, introduced, passed_on, finish, *, first: bool
     ) -> AssignmentProgress:
-        """One assignment: passed if it ended before today, else in progress (sometimes in an
-        overdue situation the coach should see)."""
+        """One assignment, its steps in the order and at the distances the services allow:
+        passed if it ended before `finish`, else in progress (sometimes in an overdue situation
+        the coach should see) or stopped with its trajectory."""
         rnd = self.random
         row = AssignmentProgress(
-            trajectory_skill=ts,
-            assignment=assignment,
-            introduced_on=introduced,
-            get_started_on=introduced + datetime.timedelta(days=rnd.randint(1, 4)),
+            trajectory_skill=ts, assignment=assignment, introduced_on=introduced
         )
-        row.look_back_due_on = row.get_started_on + datetime.timedelta(days=rnd.choice([7, 14]))
         if passed_on <= finish:
-            row.look_back_done_on = min(row.look_back_due_on, passed_on)
-            row.goal_reached_on = passed_on - datetime.timedelta(days=7)
-            row.independent_until = passed_on - datetime.timedelta(days=1)
-            row.passed_on = passed_on
+            row.get_started_on = introduced + datetime.timedelta(days=rnd.randint(1, 4))
+            row.look_back_due_on = row.get_started_on + datetime.timedelta(days=rnd.choice([7, 14]))
+            row.goal_reached_on = passed_on - INDEPENDENT_WEEK
+            row.look_back_done_on = min(row.look_back_due_on, row.goal_reached_on)
+            row.independent_until = row.passed_on = passed_on
             row.status = ProgressStatus.PASSED
             if rnd.random() < 0.25:
                 row.second_assessor = ts.trajectory.coach
             return row
+        start = ts.trajectory.agreed_start
         if introduced > finish:
-            row.introduced_on = finish - datetime.timedelta(days=rnd.randint(0, 10))
-            row.look_back_due_on = row.introduced_on + datetime.timedelta(days=14)
-        row.get_started_on = min(row.get_started_on, finish)
+            row.introduced_on = max(start, finish - datetime.timedelta(days=rnd.randint(0, 10)))
         if ts.trajectory.plan == "stopped":
+            self.steps_until(row, finish)
             row.status, row.stopped_on = ProgressStatus.STOPPED, finish
             return row
-        # an open assignment: working, or in its independent week (some overdue on purpose)
         overdue_roll = rnd.random()
-        long_running = first and ts.trajectory.agreed_start < self.days_ago(60)
-        if overdue_roll < 0.12 and long_running:
-            row.introduced_on = self.days_ago(rnd.randint(45, 70))  # running over 6 weeks
-            row.get_started_on = row.introduced_on + datetime.timedelta(days=2)
-            row.look_back_due_on = row.get_started_on + datetime.timedelta(days=14)
+        if overdue_roll < 0.12 and first and start < self.days_ago(60):
+            return self.shape(row, "assignment")
+        if overdue_roll < 0.25 and row.introduced_on < self.days_ago(21):
+            return self.shape(row, "independent_week")
+        return self.steps_until(row, finish)
+
+    def steps_until(self, row: AssignmentProgress, last_day: datetime.date):
+        """Being practised: the get-started task done (unless it was introduced only just),
+        and most look-backs that came due by `last_day`."""
+        rnd = self.random
+        get_started = row.introduced_on + datetime.timedelta(days=rnd.randint(1, 4))
+        if get_started > last_day:
+            row.status = ProgressStatus.INTRODUCED
+            return row
+        row.status = ProgressStatus.WORKING
+        row.get_started_on = get_started
+        row.look_back_due_on = get_started + datetime.timedelta(days=rnd.choice([7, 14]))
+        if row.look_back_due_on <= last_day and rnd.random() < 0.7:
             row.look_back_done_on = row.look_back_due_on
-            row.status = ProgressStatus.WORKING
-        elif overdue_roll < 0.25 and row.introduced_on < self.days_ago(14):
-            row.status = ProgressStatus.INDEPENDENT_WEEK
-            row.look_back_done_on = min(row.look_back_due_on, self.today)
-            row.goal_reached_on = max(
-                self.days_ago(rnd.randint(1, 12)), row.introduced_on + datetime.timedelta(days=7)
-            )
-            row.independent_until = row.goal_reached_on + datetime.timedelta(days=7)
-        else:
-            row.status = ProgressStatus.WORKING
-            if row.look_back_due_on < self.today and rnd.random() < 0.7:
-                row.look_back_done_on = row.look_back_due_on
-        if row.look_back_due_on < row.get_started_on:
-            row.look_back_due_on = row.get_started_on
+        return row
+
+    def shape(self, row: AssignmentProgress, case: str) -> AssignmentProgress:
+        """An open assignment in a situation the coach should see: running over six weeks,
+        its look-back late, or its independent week over without the follow-up conversation;
+        or (by chance) in its independent week."""
+        rnd = self.random
+        earliest = row.trajectory_skill.trajectory.agreed_start + datetime.timedelta(days=7)
+        introduced = {
+            "assignment": rnd.randint(45, 70),
+            "look_back": rnd.randint(24, 30),
+            "follow_up": rnd.randint(30, 35),
+        }.get(case, (self.today - row.introduced_on).days)
+        row.introduced_on = max(earliest, self.days_ago(introduced))
+        row.get_started_on = row.introduced_on + datetime.timedelta(days=2)
+        row.look_back_due_on = row.get_started_on + datetime.timedelta(days=7)
+        row.status = ProgressStatus.WORKING
+        if case == "look_back":
+            return row
+        row.look_back_done_on = row.look_back_due_on
+        if case == "assignment":
+            return row
+        row.status = ProgressStatus.INDEPENDENT_WEEK
+        ended_ago = rnd.randint(2, 5) if case == "follow_up" else rnd.randint(-6, 5)
+        row.goal_reached_on = max(
+            row.look_back_done_on, self.days_ago(ended_ago) - INDEPENDENT_WEEK
+        )
+        row.independent_until = row.goal_reached_on + INDEPENDENT_WEEK
         return row
 
     def reopen(self, row: AssignmentProgress):
@@ -553,7 +620,7 @@ class Generator:
     def recent_history(self, conversations: list[GuidanceConversation]):
         """The history rows (who wrote what when) of the last four weeks' conversations, as the
         services leave them."""
-        since = self.at(self.days_ago(28), 0)
+        since = timezone.now() - datetime.timedelta(days=28)
         recent = [c for c in conversations if (c.held_at or c.planned_at) >= since]
         for conversation in recent:
             conversation._history_date = conversation.held_at or conversation.planned_at
@@ -767,6 +834,18 @@ class Generator:
         self.conversations_and_notes()
         self.meetings_and_escalations()
         self.certificates()
-        # the rows went in in bulk, past the services that keep the clock dates
+        # the rows went in in bulk, past the services that keep the clock dates and the rules
         deadlines.refresh_all(Trajectory.objects.all())
+        self.check()
         return self.summary()
+
+    def check(self):
+        """Every trajectory against the method's rules as the services enforce them: no demo
+        participant may contradict what the app would let anyone record."""
+        found = consistency.contradictions()
+        if found:
+            pk, problems = next(iter(found.items()))
+            raise DemoError(
+                f"{len(found)} demo trajectories break the method's rules, "
+                f"#{pk}: {'; '.join(problems)}"
+            )

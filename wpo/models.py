@@ -360,3 +360,43 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled command for one period (a day, a week). Cron may start the
+    command on several machines at once, for failover: the one that inserts this row runs it,
+    the others find the row and stop. The unique insert is the lock, on SQLite and PostgreSQL
+    alike, and the row stays as the record that the period is done."""
+
+    job = models.CharField(_("job"), max_length=50)
+    period = models.CharField(_("period"), max_length=20)
+    host = models.CharField(_("machine"), max_length=200, blank=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="scheduled_run_once_per_period")
+        ]
+
+    def __str__(self):
+        return f"{self.job} {self.period}"
+
+
+class WorkerBeat(models.Model):
+    """A background worker's sign of life, renewed while it runs (`manage.py db_worker`). A
+    task whose worker stopped beating was cut off (the process killed, the machine gone): it is
+    taken up again or marked failed (`wpo.tasks.recover_stale_tasks`)."""
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    beat_at = models.DateTimeField(_("last sign of life"))
+
+    class Meta:
+        verbose_name = _("worker's sign of life")
+        verbose_name_plural = _("workers' signs of life")
+
+    def __str__(self):
+        return self.worker_id

@@ -38,12 +38,14 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_tasks",
-    "django_tasks_db",
     "wpo",
     "assignments",
     "trajects",
     "certificates",
+    # after wpo: its `db_worker` (which beats, and takes up tasks of workers that stopped)
+    # replaces django-tasks-db's own
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -290,6 +292,11 @@ WPO_LINK_MISSES_PER_HOUR = env_int("WPO_LINK_MISSES_PER_HOUR", 20)
 # Background work (batch printing of certificates, large reports) in the database;
 # `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker renews its sign of life four times in this many seconds; a running task whose worker
+# was silent this long was cut off (the process killed, the machine gone) and is taken up by
+# another worker, until it has been tried WPO_TASK_ATTEMPTS times: then it has failed.
+WPO_TASK_TIMEOUT_SECONDS = env_int("WPO_TASK_TIMEOUT_SECONDS", 120, minimum=1)
+WPO_TASK_ATTEMPTS = env_int("WPO_TASK_ATTEMPTS", 2, minimum=1)
 OTP_TOTP_ISSUER = WPO_ORGANISATION_NAME
 
 # The project manager's report: a business unit's departments shown a page at a time.

@@ -1,12 +1,15 @@
 """Printing the certificates for a closing in one PDF: chosen on a page, made by the worker
 (`manage.py db_worker`), downloaded when ready."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
 from certificates import documents
@@ -21,6 +24,7 @@ from tests.factories import (
 )
 from trajects.models import MeetingKind
 from wpo.models import AuditAction, AuditEvent
+from wpo.tasks import beat, recover_stale_tasks
 
 NEW = reverse("certificates:batch_new")
 
@@ -193,3 +197,80 @@ def test_the_selection_page_has_a_fixed_number_of_queries(
 
     with django_assert_num_queries(few):
         client.get(NEW)
+
+
+def cut_off(batch, *, times: int, minutes_ago: int = 10):
+    """The batch's task as a worker left it that was killed in the middle, `times` times."""
+    DBTaskResult.objects.filter(pk=batch.task_id).update(
+        status=TaskResultStatus.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+        worker_ids=[f"killed-{number}" for number in range(times)],
+    )
+
+
+def requested(client, world, certificates):
+    client.force_login(world.coach.user)
+    request_batch(client, certificates)
+    return CertificateBatch.objects.get()
+
+
+@pytest.mark.usefixtures("weasyprint")
+@with_worker
+def test_a_batch_whose_worker_was_killed_is_finished_by_another(client, world, certificates):
+    batch = requested(client, world, certificates)
+    cut_off(batch, times=1)
+
+    assert recover_stale_tasks() == (1, 0)
+    run_worker()
+
+    batch.refresh_from_db()
+    assert batch.is_ready
+    assert len(DBTaskResult.objects.get(pk=batch.task_id).worker_ids) == 2
+
+
+def test_a_batch_cut_off_at_every_attempt_fails_and_the_page_stops_waiting(
+    client, world, certificates
+):
+    batch = requested(client, world, certificates)
+    cut_off(batch, times=2)
+
+    assert recover_stale_tasks() == (0, 1)
+
+    page = client.get(reverse("certificates:batch", args=[batch.pk])).content.decode()
+    assert "niet gelukt" in page
+    assert "Opnieuw proberen" in page
+    assert "every 2s" not in page
+
+
+def test_trying_again_gives_the_worker_the_batch_again(client, world, certificates):
+    batch = requested(client, world, certificates)
+    cut_off(batch, times=2)
+    recover_stale_tasks()
+    failed_task = batch.task_id
+
+    response = client.post(reverse("certificates:batch_retry", args=[batch.pk]))
+
+    batch.refresh_from_db()
+    assert response["Location"] == reverse("certificates:batch", args=[batch.pk])
+    assert batch.task_id != failed_task
+    assert DBTaskResult.objects.get(pk=batch.task_id).status == TaskResultStatus.READY
+    page = client.get(response["Location"]).content.decode()
+    assert "every 2s" in page
+
+
+def test_a_batch_still_being_made_is_not_asked_for_twice(client, world, certificates):
+    batch = requested(client, world, certificates)
+
+    response = client.post(reverse("certificates:batch_retry", args=[batch.pk]), follow=True)
+
+    assert "De PDF wordt nog gemaakt." in response.content.decode()
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_a_long_task_of_a_worker_that_is_still_there_is_left_alone(client, world, certificates):
+    batch = requested(client, world, certificates)
+    cut_off(batch, times=1, minutes_ago=60)
+    beat("killed-0")
+
+    assert recover_stale_tasks() == (0, 0)
+    assert DBTaskResult.objects.get(pk=batch.task_id).status == TaskResultStatus.RUNNING

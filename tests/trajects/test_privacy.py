@@ -250,9 +250,20 @@ def test_anonymising_twice_finds_nobody_the_second_time(world):
     call_command("anonymise", stdout=io.StringIO())
     out = io.StringIO()
 
-    call_command("anonymise", stdout=out)
+    call_command("anonymise", "--again", stdout=out)
 
     assert "0 participant(s) were anonymised" in out.getvalue()
+
+
+def test_anonymising_runs_once_a_day_however_often_cron_starts_it(world):
+    ended(world, YEARS_AGO_3)
+    call_command("anonymise", stdout=io.StringIO())
+    out = io.StringIO()
+
+    call_command("anonymise", stdout=out)
+
+    assert "Nothing to do: anonymise for" in out.getvalue()
+    assert "done" in out.getvalue()
 
 
 @pytest.mark.parametrize("years", [1, 5])

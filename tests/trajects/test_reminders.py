@@ -2,12 +2,13 @@
 coach the signals of the departments they coach; nobody gets an empty one."""
 
 import datetime
+import threading
 from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -19,8 +20,8 @@ from tests.factories import (
     TrajectorySkillFactory,
     staff_member,
 )
-from trajects.models import ProgressStatus
-from wpo.models import Role
+from trajects.models import ProgressStatus, SentReminder
+from wpo.models import Role, ScheduledRun
 
 SITE = "https://wpo.example.nl"
 
@@ -272,6 +273,9 @@ def add_trainers(world, count):
 
 
 def queries_for_sending() -> int:
+    """The queries of a week's sending, as if it were a new week each time."""
+    ScheduledRun.objects.all().delete()
+    SentReminder.objects.all().delete()
     with CaptureQueriesContext(connection) as context:
         send()
     return len(context)
@@ -295,3 +299,72 @@ def test_each_coach_adds_four_queries(world):
     three_coaches = queries_for_sending()
 
     assert three_coaches - two_coaches == 4
+
+
+def test_a_second_run_in_the_same_week_sends_nothing_again(world):
+    late_look_back(world.trajectory)
+    send()
+    sent = len(mail.outbox)
+
+    output = send()
+
+    assert sent > 0
+    assert len(mail.outbox) == sent
+    assert "Nothing to do: send_reminders for" in output
+
+
+def test_after_a_mail_server_failure_half_way_the_next_run_sends_only_the_rest(world, monkeypatch):
+    late_look_back(world.trajectory)
+    late_look_back(world.other_trajectory)
+    delivered = []
+
+    def first_only(message):
+        if delivered:
+            raise ConnectionRefusedError("mail server down")
+        delivered.append(message.to)
+        return 1
+
+    monkeypatch.setattr(mail.EmailMessage, "send", first_only)
+    with pytest.raises(ConnectionRefusedError):
+        send()
+    monkeypatch.undo()
+
+    send()
+
+    everyone = delivered + [message.to for message in mail.outbox]
+    assert len(delivered) == 1
+    assert delivered[0] not in [message.to for message in mail.outbox]
+    assert [world.trainer.user.email] in everyone
+    assert [world.other_trainer.user.email] in everyone
+    assert len(everyone) == SentReminder.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_started_at_once_send_every_mail_once(world):
+    """Cron on two machines for failover: two commands, each on its own database connection,
+    started at the same moment."""
+    late_look_back(world.trajectory)
+    late_look_back(world.other_trajectory)
+    start = threading.Barrier(2, timeout=30)
+    outputs, errors = [], []
+
+    def machine():
+        try:
+            start.wait()
+            outputs.append(send())
+        except Exception as error:  # shown by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    machines = [threading.Thread(target=machine) for _ in range(2)]
+    for thread in machines:
+        thread.start()
+    for thread in machines:
+        thread.join(timeout=60)
+
+    assert errors == []
+    addressed = [(message.to[0], message.subject) for message in mail.outbox]
+    assert len(addressed) == len(set(addressed)) == SentReminder.objects.count()
+    assert {world.trainer.user.email, world.other_trainer.user.email} <= {to for to, _ in addressed}
+    assert sum("Nothing to do" in output for output in outputs) == 1

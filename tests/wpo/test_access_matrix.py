@@ -6,6 +6,8 @@ The participant is a role of its own: no login, but the session their personal l
 (for `world.trajectory`). Every staff page sends them to log in; their own pages show only
 their own trajectory."""
 
+import uuid
+
 import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -93,6 +95,13 @@ def large_report(w):
     return ReportPdfFactory(
         requested_by=w.project_manager.user, step="ready", pdf=b"%PDF", finished_at=timezone.now()
     )
+
+
+def failed_batch(w):
+    """A coach's batch whose task is gone (the worker gave up on it): only they retry it."""
+    batch = CertificateBatchFactory(requested_by=w.coach.user, task_id=str(uuid.uuid4()))
+    batch.certificates.add(CertificateFactory(trajectory=w.trajectory))
+    return batch
 
 
 def held_conversation(w):
@@ -184,6 +193,11 @@ MATRIX = {
         "get",
         lambda w: {"pk": printed_batch(w).pk},
         logged_in(NOT_FOUND, coach=OK),
+    ),
+    "certificates:batch_retry": (
+        "post",
+        lambda w: {"pk": failed_batch(w).pk},
+        logged_in(NOT_FOUND, coach=REDIRECT),
     ),
     "trajects:trainer_home": (
         "get",

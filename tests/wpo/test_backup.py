@@ -3,6 +3,7 @@ SQLite and on PostgreSQL alike (the suite runs on both)."""
 
 import io
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,8 @@ def test_a_restored_backup_holds_every_row_of_every_table(world, fresh_database,
     AssignmentProgressFactory(trajectory_skill__trajectory=world.trajectory)
     CertificateFactory()
 
-    backup = back_up(tmp_path / "backups")
+    # by hand: a scheduled backup holds the record of its own run, still going
+    backup = back_up(tmp_path / "backups", "--again")
     call_command("restore", backup, database=fresh_database, stdout=io.StringIO())
 
     default, fresh = connections["default"], connections[fresh_database]
@@ -109,6 +111,25 @@ def test_backup_keeps_only_the_newest_and_leaves_other_files_alone(transactional
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
         [f"wpo-20250103-020000{suffix}", newest.name, "notes.txt"]
     )
+
+
+def test_the_days_backup_is_made_once_however_often_cron_starts_it(transactional_db, tmp_path):
+    back_up(tmp_path)
+    out = io.StringIO()
+
+    call_command("backup", tmp_path, stdout=out)
+
+    assert len(list(tmp_path.glob("wpo-*"))) == 1
+    assert "Nothing to do: backup for" in out.getvalue()
+
+
+def test_a_backup_by_hand_is_made_even_after_the_days(transactional_db, tmp_path):
+    back_up(tmp_path)
+    time.sleep(1)  # the file's name has the second it was made
+
+    back_up(tmp_path, "--again")
+
+    assert len(list(tmp_path.glob("wpo-*"))) == 2
 
 
 def test_a_backup_is_readable_by_its_owner_only(transactional_db, tmp_path):

@@ -11,6 +11,8 @@ from django.utils.html import escape
 
 from certificates.models import Certificate
 from tests.factories import UserFactory
+from trajects import norms
+from trajects.consistency import contradictions
 from trajects.models import (
     AssignmentProgress,
     FloorNote,
@@ -144,3 +146,69 @@ def test_a_benchmark_demo_holds_conversations_in_number_and_the_last_weeks_histo
         recent.count()
     )
     assert not GuidanceConversation.history.filter(held_at__lt=four_weeks_ago).exists()
+
+
+def test_no_demo_trajectory_contradicts_the_services_rules(summary):
+    assert contradictions() == {}
+
+
+@pytest.mark.parametrize("participants", ["40", "250"])
+def test_a_demo_of_any_size_obeys_the_method(db, participants):
+    call_command("demo", "--participants", participants, "--seed", "7", stdout=io.StringIO())
+
+    assert contradictions() == {}
+
+
+def test_the_checker_finds_a_goal_reached_before_the_look_back(summary):
+    row = AssignmentProgress.objects.filter(status=ProgressStatus.INDEPENDENT_WEEK).first()
+    row.goal_reached_on = row.look_back_done_on - datetime.timedelta(days=1)
+    row.independent_until = row.goal_reached_on + datetime.timedelta(days=7)
+    row.save()
+
+    (problems,) = contradictions().values()
+    assert problems == [
+        f"assignment {row.assignment_id}: learning goal reached before the look-back task"
+    ]
+
+
+def test_the_checker_finds_an_assignment_in_progress_in_the_evaluation(summary):
+    row = AssignmentProgress.objects.filter(status=ProgressStatus.WORKING).first()
+    Trajectory.objects.filter(pk=row.trajectory.pk).update(phase=Phase.ASSESSMENT)
+
+    problems = contradictions()[row.trajectory.pk]
+    assert "in phase 3 with an assignment in progress" in problems
+
+
+def test_only_trajectories_in_their_closing_hold_a_valid_certificate(summary):
+    holders = Trajectory.objects.filter(
+        certificates__isnull=False, certificates__revoked_at__isnull=True
+    )
+
+    assert set(holders.values_list("phase", flat=True)) == {Phase.CLOSING}
+    assert not holders.filter(stopped_on__isnull=False).exists()
+
+
+def test_the_demo_shows_each_of_the_coachs_seven_signals(summary):
+    shown = {
+        signal.rule
+        for trajectory in Trajectory.objects.active().with_signals()
+        for signal in norms.signals_of(trajectory)
+    }
+
+    assert shown == {rule.key for rule in norms.rules()}
+    assert len(shown) == 7
+
+
+def test_every_demo_login_has_an_address_at_example_nl(summary):
+    addresses = dict(
+        get_user_model().objects.filter(username__in=summary).values_list("username", "email")
+    )
+
+    assert addresses == {login: f"{login}@example.nl" for login in summary}
+
+
+def test_the_summary_keeps_its_format(summary):
+    for facts in summary.values():
+        assert set(facts) >= {"role", "password", "departments", "participants"}
+        assert isinstance(facts["departments"], list)
+        assert all(isinstance(name, str) for name in facts["participants"])

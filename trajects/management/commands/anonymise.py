@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from trajects import privacy
+from wpo import scheduling
 
 
 class Command(BaseCommand):
@@ -13,8 +14,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Report only; change nothing.")
+        parser.add_argument(
+            "--again", action="store_true", help="Run even when today's run was done already."
+        )
 
-    def handle(self, *args, dry_run, **options):
+    def handle(self, *args, dry_run, again, **options):
+        if dry_run or again:
+            self.anonymise(dry_run)
+            return
+        # cron may start it on several machines: one of them does the day's work
+        with scheduling.once("anonymise", scheduling.today()) as run:
+            if run is None:
+                self.stdout.write(
+                    f"Nothing to do: {scheduling.done_by('anonymise', scheduling.today())}."
+                )
+                return
+            self.anonymise(dry_run)
+
+    def anonymise(self, dry_run):
         people = list(privacy.due_for_anonymising())
         for person in people:
             counts = privacy.anonymise(person, dry_run=dry_run)

@@ -3,6 +3,10 @@ what needs doing for their participants this week, each coach the signals of the
 they coach. Everyone sees in it what their own home page shows them, no more; nobody gets an
 empty e-mail.
 
+Cron may start it on several machines (failover): one of them sends the week's e-mails, and
+each e-mail is recorded (`SentReminder`) before it goes, so nobody gets the same one twice in a
+week, even when the command runs again after a failure half-way.
+
 Queries: the trainers' e-mails take a fixed number, however many trainers and participants.
 The coaches' digests go through the access rules one coach at a time (as their page does),
 four queries per coach; there are a handful of coaches in an organisation."""
@@ -20,7 +24,14 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from trajects import norms
-from trajects.models import GuidanceConversation, Interest, Trajectory
+from trajects.models import (
+    GuidanceConversation,
+    Interest,
+    ReminderKind,
+    SentReminder,
+    Trajectory,
+)
+from wpo import scheduling
 from wpo.models import Department, Person, Role
 
 WAITING_SHOWN = 10  # the registrations waiting longest, as on the coach's page
@@ -29,6 +40,7 @@ WAITING_SHOWN = 10  # the registrations waiting longest, as on the coach's page
 @dataclass
 class Message:
     person: Person
+    kind: str
     subject: str
     body: str
 
@@ -160,24 +172,62 @@ class Command(BaseCommand):
             self.stderr.write(
                 "WPO_SITE_URL is not set and no --site-url given: the e-mails go without links."
             )
-        # the app keeps no language per person: everyone reads the programme's Dutch
-        with translation.override(settings.LANGUAGE_CODE):
-            to_trainers = self.trainer_messages()
-            to_coaches = self.coach_messages()
-        messages = to_trainers + to_coaches
         if dry_run:
+            messages = self.messages()
             for message in messages:
                 self.stdout.write(
                     f"To: {message.person.user.email}\nSubject: {message.subject}\n\n"
                     f"{message.body}\n{'-' * 72}"
                 )
-        else:
-            with mail.get_connection() as connection:
-                connection.send_messages([message.email(connection) for message in messages])
-        verb = "would be sent" if dry_run else "sent"
+            self.report(messages, "would be sent")
+            return
+        week = scheduling.this_week()
+        with scheduling.once("send_reminders", week) as run:
+            if run is None:
+                self.stdout.write(f"Nothing to do: {scheduling.done_by('send_reminders', week)}.")
+                return
+            messages = self.unsent(self.messages(), week)
+            self.send(messages, week)
+            self.report(messages, "sent")
+
+    def messages(self) -> list[Message]:
+        # the app keeps no language per person: everyone reads the programme's Dutch
+        with translation.override(settings.LANGUAGE_CODE):
+            return self.trainer_messages() + self.coach_messages()
+
+    def report(self, messages: list[Message], verb: str):
+        to_trainers = sum(message.kind == ReminderKind.TRAINER_WEEK for message in messages)
         self.stdout.write(
-            f"{len(to_trainers)} e-mail(s) to trainers, {len(to_coaches)} to coaches {verb}."
+            f"{to_trainers} e-mail(s) to trainers, {len(messages) - to_trainers} to coaches {verb}."
         )
+
+    def unsent(self, messages: list[Message], week: str) -> list[Message]:
+        """The messages nobody sent this week yet, recorded as sent: the unique row per person,
+        kind and week keeps a second sender out even if two got this far at once."""
+        sent = set(
+            SentReminder.objects.filter(
+                week=week, person__in=[message.person for message in messages]
+            ).values_list("person_id", "kind")
+        )
+        unsent = [m for m in messages if (m.person.pk, m.kind) not in sent]
+        SentReminder.objects.bulk_create(
+            [SentReminder(person=m.person, kind=m.kind, week=week) for m in unsent]
+        )
+        return unsent
+
+    def send(self, messages: list[Message], week: str):
+        """One by one; when the mail server fails half-way, the unsent ones are no longer
+        recorded, so the next run sends them (and only them)."""
+        with mail.get_connection() as connection:
+            for number, message in enumerate(messages):
+                try:
+                    message.email(connection).send()
+                except Exception:
+                    for unsent in messages[number:]:
+                        SentReminder.objects.filter(
+                            person=unsent.person, kind=unsent.kind, week=week
+                        ).delete()
+                    raise
 
     def link(self, name, *args) -> str:
         return f"{self.site_url}{reverse(name, args=args)}" if self.site_url else ""
@@ -203,6 +253,7 @@ class Command(BaseCommand):
             messages.append(
                 Message(
                     trainer,
+                    ReminderKind.TRAINER_WEEK,
                     _("WPO: your week"),
                     render_to_string("trajects/email/trainer_week.txt", context),
                 )
@@ -226,6 +277,7 @@ class Command(BaseCommand):
             messages.append(
                 Message(
                     coach,
+                    ReminderKind.COACH_DIGEST,
                     _("WPO: signals in your departments"),
                     render_to_string("trajects/email/coach_digest.txt", context),
                 )

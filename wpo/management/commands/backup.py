@@ -1,5 +1,6 @@
 """Back up the database into a folder, keeping the newest few: meant for a daily cron job
-(docs/deploy.md). `manage.py restore FILE` puts a backup back."""
+(docs/deploy.md), which may start it on several machines: one of them makes the day's backup.
+`manage.py restore FILE` puts a backup back."""
 
 import os
 import sqlite3
@@ -10,6 +11,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
+
+from wpo import scheduling
 
 # A backup's name says when it was made and what kind of database it holds: restore refuses a
 # file of the other kind.
@@ -64,10 +67,26 @@ class Command(BaseCommand):
             "--keep", type=int, default=14, help="how many backups to keep (default 14)"
         )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument(
+            "--again",
+            action="store_true",
+            help="Make a backup even when today's was made (by hand, e.g. before an update).",
+        )
 
-    def handle(self, *, folder, keep, database, **options):
+    def handle(self, *, folder, keep, database, again, **options):
         if keep < 1:
             raise CommandError("--keep must be 1 or more: the new backup is always kept.")
+        if again:
+            self.back_up(folder, keep, database)
+            return
+        with scheduling.once("backup", scheduling.today()) as run:
+            if run is None:
+                done = scheduling.done_by("backup", scheduling.today())
+                self.stdout.write(f"Nothing to do: {done}.")
+                return
+            self.back_up(folder, keep, database)
+
+    def back_up(self, folder, keep, database):
         connection = connections[database]
         suffix = suffix_for(connection)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
