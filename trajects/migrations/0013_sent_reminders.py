@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('trajects', '0012_report_pdf'),
-        ('wpo', '0009_scheduled_runs_and_worker_beats'),
+        ('wpo', '0008_scheduled_runs_and_worker_beats'),
     ]
 
     operations = [
