@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from wpo import views
+from wpo import passwords, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,26 @@ urlpatterns = [
     ),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", views.two_factor, name="two_factor"),
+    path(
+        "accounts/password-reset/",
+        passwords.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("health/", views.health, name="health"),
     path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path("privacy/", views.privacy, name="privacy"),

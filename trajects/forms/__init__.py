@@ -14,6 +14,7 @@ from trajects.forms.conversations import (
 )
 from trajects.forms.organisation import PdfForm, ReportForm
 from trajects.forms.participant import CardForm, HowItWentForm, WordsForm
+from trajects.forms.registrations import CorrectInterestForm, WithdrawInterestForm
 from trajects.forms.steps import (
     AssessForm,
     GetStartedForm,
@@ -36,6 +37,7 @@ __all__ = [
     "ConversationEditForm",
     "ConversationForm",
     "ConversationTextForm",
+    "CorrectInterestForm",
     "EscalationForm",
     "GetStartedForm",
     "HowItWentForm",
@@ -54,5 +56,6 @@ __all__ = [
     "StartForm",
     "StepForm",
     "StopForm",
+    "WithdrawInterestForm",
     "WordsForm",
 ]

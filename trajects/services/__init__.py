@@ -23,6 +23,7 @@ from trajects.services.conversations import (
     plan_conversation,
     reschedule_conversation,
 )
+from trajects.services.registrations import correct_interest, withdraw_interest
 from trajects.services.steps import (
     add_months,
     assess_skill,
@@ -66,6 +67,7 @@ __all__ = [
     "choose_skills",
     "close_trajectory",
     "confirm_conversation",
+    "correct_interest",
     "edit_conversation",
     "highest_passed_level",
     "hold_conversation",
@@ -87,4 +89,5 @@ __all__ = [
     "start_trajectory",
     "stop_trajectory",
     "unusual_period",
+    "withdraw_interest",
 ]
