@@ -139,6 +139,11 @@ MATRIX = {
     "password_reset_complete": ("get", lambda w: {}, everyone(OK)),
     "two_factor": ("form", lambda w: {}, logged_in(OK)),
     "set_language": ("post", lambda w: {}, everyone(REDIRECT)),
+    # the administrator's pages for people and roles
+    "people": ("get", lambda w: {}, logged_in(FORBIDDEN, admin=OK)),
+    "person_new": ("form", lambda w: {}, logged_in(FORBIDDEN, admin=OK)),
+    "people_import": ("form", lambda w: {}, logged_in(FORBIDDEN, admin=OK)),
+    "person_roles": ("form", lambda w: {"pk": w.trainer.pk}, logged_in(FORBIDDEN, admin=OK)),
     "assignments:catalogue": ("get", lambda w: {}, logged_in(OK)),
     "certificates:verify": (
         "get",
