@@ -552,7 +552,8 @@ def check_erase(person: Person):
 def what_erasing_removes(person: Person) -> list[tuple[str, int]]:
     """What an erasure of `person` would remove or shorten, counted without changing anything:
     (what, how many) for each kind that holds something."""
-    counts = anonymise(person, dry_run=True)
+    # a copy: the dry run renames the instance it is given, and only the database rolls back
+    counts = anonymise(Person.objects.get(pk=person.pk), dry_run=True)
     return [(ERASED.get(what, what), count) for what, count in counts.items() if count]
 
 

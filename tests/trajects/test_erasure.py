@@ -111,6 +111,7 @@ def test_what_erasing_removes_is_counted_without_changing_anything(world, ended)
 
     assert removes[privacy.ERASED["floor notes"]] == 1
     assert removes[privacy.ERASED["certificates"]] == 1
+    assert ended.participant.last_name == "Haddou"  # the one in hand, too
     ended.participant.refresh_from_db()
     assert ended.participant.last_name == "Haddou"
     assert not AuditEvent.objects.filter(action=AuditAction.ERASE).exists()
