@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from wpo import access, people
 from wpo.http import INVALID, run_step
+from wpo.idempotency import idempotent
 from wpo.models import Department, Membership, Person, Role
 
 MOST_BYTES = 2 * 1024 * 1024
@@ -100,6 +101,7 @@ def people_list(request):
 
 @require_http_methods(["GET", "POST"])
 @access.admin_required
+@idempotent
 def person_new(request):
     form = PersonForm(request.POST or None)
     if form.is_valid():
@@ -113,6 +115,7 @@ def person_new(request):
 
 @require_http_methods(["GET", "POST"])
 @access.admin_required
+@idempotent
 def person_roles(request, pk):
     """A person's login and roles: a role given, a role taken, a login made."""
     person = get_object_or_404(Person.objects.select_related("user", "department"), pk=pk)
@@ -142,6 +145,7 @@ def person_roles(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.admin_required
+@idempotent
 def people_import(request):
     """Check a CSV file of employees (a dry run), then import it, all lines or none."""
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from trajects import privacy
 from wpo import access, audit
 from wpo.http import pdf_response
+from wpo.idempotency import idempotent
 from wpo.models import AuditAction, Person
 from wpo.pdf import render_pdf
 from wpo.services import StepRefused, why_not
@@ -64,6 +65,7 @@ def personal_data(request, pk):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @login_required
+@idempotent
 def erase(request, pk):
     """Erasing one participant on their request (AVG): a page that says what will go and what
     stays, and a button that does it."""
