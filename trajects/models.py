@@ -143,6 +143,7 @@ class Interest(models.Model):
     registered_on = models.DateField(_("registered on"), default=timezone.localdate)
     wish = models.TextField(_("what the employee would like to learn"), blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_reason = models.TextField(_("why withdrawn"), blank=True)
     registered_by = recorded_by(_("registered by"))
 
     history = HistoricalRecords()
@@ -163,6 +164,12 @@ class Interest(models.Model):
         ordering = ["registered_on"]
         verbose_name = _("interest registration")
         verbose_name_plural = _("interest registrations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_reason="") | Q(withdrawn_on__isnull=False),
+                name="interest_withdrawn_reason_with_date",
+            )
+        ]
 
     def __str__(self):
         return f"{self.person} ({self.registered_on:%d-%m-%Y})"

@@ -36,6 +36,7 @@ from trajects.models import (
 )
 from wpo import audit
 from wpo.models import AuditAction, AuditEvent, Membership, Person
+from wpo.services import refuse
 
 # receivers return {section name: list of records} for `person`
 personal_data = Signal()
@@ -451,7 +452,9 @@ def _clear(rows, **values) -> int:
 
 
 @transaction.atomic
-def anonymise(person: Person, *, dry_run: bool = False, by=None) -> dict:
+def anonymise(
+    person: Person, *, dry_run: bool = False, by=None, action=AuditAction.ANONYMISE
+) -> dict:
     """Remove what identifies `person` and what was written about them, earlier versions
     included; keep the numbers (dates, levels, phases) that the organisation's figures are
     made of. With `dry_run`, count what would change and change nothing."""
@@ -475,7 +478,9 @@ def anonymise(person: Person, *, dry_run: bool = False, by=None) -> dict:
             description=REMOVED,
             answer=REMOVED,
         ),
-        "registrations": _clear(Interest.objects.filter(person=person), wish=""),
+        "registrations": _clear(
+            Interest.objects.filter(person=person), wish="", withdrawn_reason=REMOVED
+        ),
         "own words": _clear(ParticipantWords.objects.filter(**of_them), text=REMOVED),
     }
     # their personal link ends: nothing may open their pages any more
@@ -491,6 +496,7 @@ def anonymise(person: Person, *, dry_run: bool = False, by=None) -> dict:
         (ParticipantWords, of_them),
         (Pause, of_them),
         (Interest, {"person_id": person.pk}),
+        (Person, {"id": person.pk}),
     ]:
         model.history.filter(**rows).delete()
     for _receiver, more in anonymising.send(
@@ -506,5 +512,60 @@ def anonymise(person: Person, *, dry_run: bool = False, by=None) -> dict:
     if dry_run:
         transaction.set_rollback(True)
     else:
-        audit.record(AuditAction.ANONYMISE, user=by, obj=person)
+        audit.record(action, user=by, obj=person)
     return counts
+
+
+# what `anonymise` counts, as the confirmation of an erasure names it
+ERASED = {
+    "trajectories": _("reasons a trajectory stopped"),
+    "conversations": _("guidance conversations: what was said, seen and agreed"),
+    "floor notes": _("floor notes"),
+    "pauses": _("reasons for a pause"),
+    "escalations": _("escalations about them"),
+    "registrations": _("registrations: the wish and the reason for withdrawing"),
+    "own words": _("what they wrote themselves"),
+    "certificates": _("certificates: the name becomes initials"),
+    "printed certificate batches": _("printed batches of certificates"),
+}
+
+
+def check_erase(person: Person):
+    """Erasing on request (AVG, the right to erasure) is for a participant whose trajectories
+    have all ended: a running one is stopped first, so its trainer knows."""
+    if person.anonymised_on is not None:
+        refuse(_("This person has been erased already."))
+    if person.user_id is not None or person.memberships.exists():
+        refuse(_("This person works with the app; the administrator removes their login."))
+    running = Trajectory.objects.filter(
+        participant=person, closed_on__isnull=True, stopped_on__isnull=True
+    )
+    if running.exists():
+        refuse(
+            _(
+                "This person's trajectory is still running. Stop it first, with the request "
+                "as the reason; then erase."
+            )
+        )
+
+
+def what_erasing_removes(person: Person) -> list[tuple[str, int]]:
+    """What an erasure of `person` would remove or shorten, counted without changing anything:
+    (what, how many) for each kind that holds something."""
+    # a copy: the dry run renames the instance it is given, and only the database rolls back
+    counts = anonymise(Person.objects.get(pk=person.pk), dry_run=True)
+    return [(ERASED.get(what, what), count) for what, count in counts.items() if count]
+
+
+@transaction.atomic
+def erase(person: Person, *, by) -> dict:
+    """Erase `person` now, on their request, as anonymising does after the retention period:
+    their name and number, and every text about them, earlier versions included. A
+    registration still waiting is withdrawn. The numbers stay, and certificates keep
+    initials, so they still verify."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    check_erase(person)
+    Interest.objects.waiting().filter(person=person).update(
+        withdrawn_on=timezone.localdate(), withdrawn_reason=REMOVED
+    )
+    return anonymise(person, by=by, action=AuditAction.ERASE)

@@ -1,7 +1,15 @@
 from django.urls import path
 
 from trajects import calendar
-from trajects.views import coach, coaching, organisation, participant, privacy, trainer
+from trajects.views import (
+    coach,
+    coaching,
+    organisation,
+    participant,
+    privacy,
+    registrations,
+    trainer,
+)
 
 app_name = "trajects"
 urlpatterns = [
@@ -36,8 +44,11 @@ urlpatterns = [
     ),
     path("interests/new/", trainer.interest_new, name="interest_new"),
     path("interests/<int:pk>/start/", trainer.trajectory_start, name="trajectory_start"),
+    path("interests/<int:pk>/correct/", registrations.interest_correct, name="interest_correct"),
+    path("interests/<int:pk>/withdraw/", registrations.interest_withdraw, name="interest_withdraw"),
     path("trajectories/<int:pk>/", trainer.trajectory_detail, name="trajectory"),
     path("people/<int:pk>/personal-data/", privacy.personal_data, name="personal_data"),
+    path("people/<int:pk>/erase/", privacy.erase, name="erase"),
     path("trajectories/<int:pk>/history/", trainer.trajectory_history, name="history"),
     path(
         "trajectories/<int:pk>/personal-link/",

@@ -341,6 +341,19 @@ def role_required(*roles: str):
     return decorator
 
 
+def admin_required(view):
+    """Pages for the administrator (people and roles); others who are logged in get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not scope_of(request.user).is_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def home_url_name(user) -> str | None:
     """The page a user lands on after logging in, by their most encompassing role."""
     scope = scope_of(user)

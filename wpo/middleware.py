@@ -103,6 +103,7 @@ class TwoFactorMiddleware:
         "logout",
         "two_factor",
         "health",
+        "privacy",
         "set_language",
         "certificates:verify",
         "trajects:calendar_feed",

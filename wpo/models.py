@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def recorded_by(verbose_name):
@@ -74,6 +75,15 @@ class Miss(models.Model):
 
     def __str__(self):
         return f"{self.client[:8]} {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(Miss):
+    """A request for a new password, by a hashed address: counted like a miss, whether the
+    address was known or not, so asking often soon stops and says nothing about the address."""
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
 
 
 class BusinessUnit(models.Model):
@@ -178,6 +188,11 @@ class Person(models.Model):
     infix = NameField(_("infix"), max_length=20, blank=True, help_text=_("e.g. 'van der'"))
     last_name = NameField(_("last name"), max_length=80)
     employee_number = models.CharField(_("employee number"), max_length=30, blank=True)
+    email = models.EmailField(
+        _("e-mail address"),
+        blank=True,
+        help_text=_("For invitations; a login has its own address."),
+    )
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -206,6 +221,8 @@ class Person(models.Model):
     )
 
     objects = PersonQuerySet.as_manager()
+    # who added or changed a person, and when; the calendar version is no change of theirs
+    history = HistoricalRecords(excluded_fields=["calendar_version"])
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -263,6 +280,8 @@ class Membership(models.Model):
         verbose_name=_("department"),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("role")
         verbose_name_plural = _("roles")
@@ -306,6 +325,15 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("exported")
     DOWNLOAD = "download", _("downloaded")
     ANONYMISE = "anonymise", _("anonymised")
+    ERASE = "erase", _("erased on request")
+    REGISTRATION_CORRECTED = "registration_corrected", _("registration corrected")
+    REGISTRATION_WITHDRAWN = "registration_withdrawn", _("registration withdrawn")
+    PASSWORD_RESET_ASKED = "password_reset_asked", _("new password asked for")
+    PASSWORD_RESET = "password_reset", _("new password set")
+    PERSON_ADDED = "person_added", _("person added")
+    ROLE_GIVEN = "role_given", _("role given")
+    ROLE_TAKEN = "role_taken", _("role taken away")
+    PEOPLE_IMPORTED = "people_imported", _("employees imported")
 
 
 class AuditEvent(models.Model):

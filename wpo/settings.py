@@ -288,6 +288,10 @@ WPO_SITE_URL = env_str("WPO_SITE_URL", "")
 WPO_VERIFY_MISSES_PER_HOUR = env_int("WPO_VERIFY_MISSES_PER_HOUR", 20)
 # Personal links of participants that did not work, per address per hour (guessing).
 WPO_LINK_MISSES_PER_HOUR = env_int("WPO_LINK_MISSES_PER_HOUR", 20)
+# Requests for a new password one address may make per hour.
+WPO_PASSWORD_RESETS_PER_HOUR = env_int("WPO_PASSWORD_RESETS_PER_HOUR", 5)
+# A link in the e-mail for a new password works this long (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2
 
 # Background work (batch printing of certificates, large reports) in the database;
 # `manage.py db_worker` runs it.

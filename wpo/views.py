@@ -47,9 +47,9 @@ class LogoutView(auth_views.LogoutView):
 
 
 @require_GET
-@login_required
 def privacy(request):
-    """What the app keeps about people, why, who sees it and for how long."""
+    """What the app keeps about people, why, who sees it and for how long. Open to all:
+    participants have no login, and may read it before they register."""
     return render(request, "wpo/privacy.html", {"retention_years": settings.WPO_RETENTION_YEARS})
 
 

@@ -143,9 +143,24 @@ MATRIX = {
     "logout": ("post", lambda w: {}, everyone(LOGIN)),
     "health": ("get", lambda w: {}, everyone(OK)),
     "web_manifest": ("get", lambda w: {}, everyone(OK)),
-    "privacy": ("get", lambda w: {}, logged_in(OK)),
+    # participants have no login, and may read what is kept about them
+    "privacy": ("get", lambda w: {}, everyone(OK)),
+    # a forgotten password: for anyone; a made-up link gets the page that says it does not work
+    "password_reset": ("form", lambda w: {}, everyone(OK)),
+    "password_reset_done": ("get", lambda w: {}, everyone(OK)),
+    "password_reset_confirm": (
+        "form",
+        lambda w: {"uidb64": "MQ", "token": "set-password"},
+        everyone(OK),
+    ),
+    "password_reset_complete": ("get", lambda w: {}, everyone(OK)),
     "two_factor": ("form", lambda w: {}, logged_in(OK)),
     "set_language": ("post", lambda w: {}, everyone(REDIRECT)),
+    # the administrator's pages for people and roles
+    "people": ("get", lambda w: {}, logged_in(FORBIDDEN, admin=OK)),
+    "person_new": ("form", lambda w: {}, logged_in(FORBIDDEN, admin=OK)),
+    "people_import": ("form", lambda w: {}, logged_in(FORBIDDEN, admin=OK)),
+    "person_roles": ("form", lambda w: {"pk": w.trainer.pk}, logged_in(FORBIDDEN, admin=OK)),
     "assignments:catalogue": ("get", lambda w: {}, logged_in(OK)),
     "certificates:verify": (
         "get",
@@ -306,12 +321,29 @@ MATRIX = {
         lambda w: {"pk": w.trajectory.participant_id},
         logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=OK),
     ),
+    # erasing on request: as the personal data, a coach of the department or the project
+    # manager (the running trajectory's participant: the page says why not yet)
+    "trajects:erase": (
+        "form",
+        lambda w: {"pk": w.trajectory.participant_id},
+        logged_in(NOT_FOUND, trainer=FORBIDDEN, coach=OK, project_manager=OK),
+    ),
     "trajects:interest_new": (
         "form",
         lambda w: {},
         logged_in(FORBIDDEN, trainer=OK, other_trainer=OK, coach=OK, other_coach=OK),
     ),
     "trajects:trajectory_start": (
+        "form",
+        lambda w: {"pk": InterestFactory(person__department=w.department).pk},
+        guides(OK),
+    ),
+    "trajects:interest_correct": (
+        "form",
+        lambda w: {"pk": InterestFactory(person__department=w.department).pk},
+        guides(OK),
+    ),
+    "trajects:interest_withdraw": (
         "form",
         lambda w: {"pk": InterestFactory(person__department=w.department).pk},
         guides(OK),

@@ -44,6 +44,8 @@ NOT_FORMS = {
     "logout",
     "set_language",
     "two_factor",
+    "password_reset",
+    "password_reset_confirm",
     # the participant has no login to keep answers under; their services take a repeat of the
     # same text, or a second confirmation, as no change (tests/trajects/test_participant_*)
     "trajects:mine_answer",

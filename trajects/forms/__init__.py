@@ -20,6 +20,7 @@ from trajects.forms.conversations import (
 )
 from trajects.forms.organisation import PdfForm, ReportForm
 from trajects.forms.participant import CardForm, HowItWentForm, WordsForm
+from trajects.forms.registrations import CorrectInterestForm, WithdrawInterestForm
 from trajects.forms.steps import (
     AssessForm,
     GetStartedForm,
@@ -42,6 +43,7 @@ __all__ = [
     "ConversationEditForm",
     "ConversationForm",
     "ConversationTextForm",
+    "CorrectInterestForm",
     "EscalationForm",
     "FollowUpForm",
     "GetStartedForm",
@@ -61,5 +63,6 @@ __all__ = [
     "StartForm",
     "StepForm",
     "StopForm",
+    "WithdrawInterestForm",
     "WordsForm",
 ]

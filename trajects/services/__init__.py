@@ -27,6 +27,7 @@ from trajects.services.conversations import (
     plan_conversation,
     reschedule_conversation,
 )
+from trajects.services.registrations import correct_interest, withdraw_interest
 from trajects.services.steps import (
     add_months,
     assess_skill,
@@ -70,6 +71,7 @@ __all__ = [
     "choose_skills",
     "close_trajectory",
     "confirm_conversation",
+    "correct_interest",
     "edit_conversation",
     "follow_up_escalation",
     "highest_passed_level",
@@ -95,4 +97,5 @@ __all__ = [
     "start_trajectory",
     "stop_trajectory",
     "unusual_period",
+    "withdraw_interest",
 ]
