@@ -138,6 +138,27 @@ def test_a_second_device_is_shown_the_earlier_text(participant, world, progress)
     assert words.text == "Eerste scherm"
 
 
+def test_two_screens_answering_an_open_question_at_once_keep_the_first_answer(
+    participant, progress
+):
+    """Both pages showed no answer yet (version 0): the later save is shown the earlier one."""
+    ParticipantWordsFactory(progress=progress, text="Van de tablet")
+
+    response = participant.post(
+        answer_url(progress), {"q1-text": "Van de telefoon", "q1-version": "0"}
+    )
+
+    assert response.status_code == 422
+    assert "Van de tablet" in response.content.decode()
+    assert ParticipantWords.objects.get().text == "Van de tablet"
+
+
+def test_a_page_with_an_open_question_says_nothing_was_written_yet(participant, progress):
+    page = participant.get(reverse("trajects:mine_assignment", args=[progress.pk])).content
+
+    assert b'name="q1-version" value="0"' in page
+
+
 def test_the_look_back_is_saved(participant, progress):
     participant.post(
         reverse("trajects:mine_look_back", args=[progress.pk]), {"lb-text": "Het ging goed."}
