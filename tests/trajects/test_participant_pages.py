@@ -159,6 +159,17 @@ def test_a_page_with_an_open_question_says_nothing_was_written_yet(participant, 
     assert b'name="q1-version" value="0"' in page
 
 
+def test_pasted_html_and_emoji_are_kept_and_shown_as_typed(participant, progress):
+    typed = "<b>Vet</b> <script>alert(1)</script> Gelukt 👍"
+
+    participant.post(answer_url(progress), {"q1-text": typed, "q1-version": "0"})
+
+    page = participant.get(reverse("trajects:mine_assignment", args=[progress.pk])).content
+    assert ParticipantWords.objects.get().text == typed
+    assert "&lt;b&gt;Vet&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt; Gelukt 👍" in page.decode()
+    assert b"<script>alert(1)" not in page
+
+
 def test_the_look_back_is_saved(participant, progress):
     participant.post(
         reverse("trajects:mine_look_back", args=[progress.pk]), {"lb-text": "Het ging goed."}
