@@ -205,6 +205,8 @@ def test_an_unknown_face_gets_a_plain_message(participant, progress):
 
     assert response.status_code == 422
     assert "Ging prima" in response.content.decode()
+    assert "Kies een van de gezichten." in response.content.decode()
+    assert "super" not in response.content.decode()
     assert not ParticipantWords.objects.exists()
 
 

@@ -37,6 +37,8 @@ class HowItWentForm(WordsForm):
         choices=Feeling.choices,
         required=False,
         widget=forms.RadioSelect,
+        # Django's own words would repeat the value a changed form sent, in official Dutch
+        error_messages={"invalid_choice": _("Choose one of the faces.")},
     )
     field_order = ["feeling", "text"]
 
