@@ -289,9 +289,14 @@ def close_participant_session(request):
 def participant_trajectory(request, queryset, now):
     """The trajectory whose personal link opened this session, from `queryset`, or None: no
     session, a session older than `PARTICIPANT_HOURS`, a link replaced by a newer one, or a
-    trajectory that was closed or stopped since."""
+    trajectory that was closed or stopped since. Nor for a login: someone who logs in on a
+    shared tablet the participant did not press "Klaar" on is not that participant (a login
+    keeps the session's data)."""
     opened = request.session.get(PARTICIPANT_SESSION)
     if not isinstance(opened, dict):
+        return None
+    if request.user.is_authenticated:
+        close_participant_session(request)
         return None
     if now.timestamp() - opened.get("since", 0) > PARTICIPANT_HOURS * 3600:
         close_participant_session(request)

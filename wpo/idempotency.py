@@ -5,10 +5,11 @@ got lost, two posts of the same form arrive at the same moment: each form carrie
 (`{% submission_token %}`), and a view marked `@idempotent` first claims that token for the user,
 in the same transaction as the view's own work. A repeat of the token gets the answer the first
 post got (its status, Location, HX-* headers and body: for htmx the swapped HTML), without
-running the view again.
+running the view again. The participant has no login: on their own pages (opened with their
+personal link) the token is claimed for their session instead.
 
-The claim is a row under a unique (user, token) constraint, inserted before the view runs and
-committed with it. A duplicate arriving meanwhile waits for that commit: on PostgreSQL its
+The claim is a row under a unique (user or session, token) constraint, inserted before the view
+runs and committed with it. A duplicate arriving meanwhile waits for that commit: on PostgreSQL its
 insert blocks on the uncommitted row, then fails, and it reads the stored answer; on SQLite the
 transaction begins IMMEDIATE, so it waits for the write lock and then finds the row. Only answers
 that succeeded (2xx, 3xx) are kept: a refused form (422), a conflict or an error rolls the claim
@@ -17,6 +18,7 @@ page loaded before tokens existed, a test) is carried out as before, unprotected
 """
 
 import datetime
+import hashlib
 import secrets
 from functools import wraps
 
@@ -45,14 +47,15 @@ def idempotent(view):
     @wraps(view)
     def carried_out_once(request, *args, **kwargs):
         token = request.POST.get(TOKEN_FIELD, "") if request.method == "POST" else ""
-        if not token or len(token) > TOKEN_LENGTH or not request.user.is_authenticated:
+        poster = _poster(request)
+        if not token or len(token) > TOKEN_LENGTH or poster is None:
             return view(request, *args, **kwargs)
         # Pruned here, in its own short statement: no cron to forget, and kept out of the
         # claim's transaction, where on PostgreSQL concurrent posts would queue on the same
         # expired rows.
         Submission.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
         with transaction.atomic():
-            claim, answered = _claim(request.user, token)
+            claim, answered = _claim(poster, token)
             if answered:
                 return _replay(answered)
             response = view(request, *args, **kwargs)
@@ -66,14 +69,25 @@ def idempotent(view):
     return carried_out_once
 
 
-def _claim(user, token):
+def _poster(request) -> dict | None:
+    """Whom the token is kept for: the login, or without one the session, which the access
+    decorators above let through only on the participant's own pages. None: no session yet."""
+    if request.user.is_authenticated:
+        return {"user": request.user}
+    key = request.session.session_key
+    if not key:
+        return None
+    return {"user": None, "session": hashlib.sha256(key.encode()).hexdigest()}
+
+
+def _claim(poster, token):
     """(the new claim, None), or (None, the stored answer) when the token was used already.
     Waits for a post of the same token still in progress."""
     try:
         with transaction.atomic():
-            return Submission.objects.create(user=user, token=token), None
+            return Submission.objects.create(**poster, token=token), None
     except IntegrityError:
-        return None, Submission.objects.get(user=user, token=token)
+        return None, Submission.objects.get(**poster, token=token)
 
 
 def _succeeded(response) -> bool:

@@ -365,14 +365,19 @@ class Submission(models.Model):
     """A form post that carried a one-time token (`wpo.idempotency`), and the answer it got:
     the same token posted again gets this answer instead of a second record. The row is
     written in the transaction that carried the post out, so it exists only for posts that
-    succeeded."""
+    succeeded. It is kept for the login that posted it or, for the participant's own pages
+    (opened with their personal link, without a login), for that session."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("login"),
     )
+    # a hash: the session key itself would open the session to whoever reads this table
+    session = models.CharField(_("session"), max_length=64, blank=True, default="")
     token = models.CharField(_("token"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     status = models.PositiveSmallIntegerField(_("status"), null=True)
@@ -383,7 +388,19 @@ class Submission(models.Model):
         verbose_name = _("form submission")
         verbose_name_plural = _("form submissions")
         constraints = [
-            models.UniqueConstraint(fields=["user", "token"], name="submission_token_once_per_user")
+            models.UniqueConstraint(
+                fields=["user", "token"], name="submission_token_once_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["session", "token"],
+                condition=models.Q(user__isnull=True),
+                name="submission_token_once_per_session",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, session="")
+                | (models.Q(user__isnull=True) & ~models.Q(session="")),
+                name="submission_by_login_or_session",
+            ),
         ]
 
     def __str__(self):

@@ -138,6 +138,38 @@ def test_a_second_device_is_shown_the_earlier_text(participant, world, progress)
     assert words.text == "Eerste scherm"
 
 
+def test_two_screens_answering_an_open_question_at_once_keep_the_first_answer(
+    participant, progress
+):
+    """Both pages showed no answer yet (version 0): the later save is shown the earlier one."""
+    ParticipantWordsFactory(progress=progress, text="Van de tablet")
+
+    response = participant.post(
+        answer_url(progress), {"q1-text": "Van de telefoon", "q1-version": "0"}
+    )
+
+    assert response.status_code == 422
+    assert "Van de tablet" in response.content.decode()
+    assert ParticipantWords.objects.get().text == "Van de tablet"
+
+
+def test_a_page_with_an_open_question_says_nothing_was_written_yet(participant, progress):
+    page = participant.get(reverse("trajects:mine_assignment", args=[progress.pk])).content
+
+    assert b'name="q1-version" value="0"' in page
+
+
+def test_pasted_html_and_emoji_are_kept_and_shown_as_typed(participant, progress):
+    typed = "<b>Vet</b> <script>alert(1)</script> Gelukt 👍"
+
+    participant.post(answer_url(progress), {"q1-text": typed, "q1-version": "0"})
+
+    page = participant.get(reverse("trajects:mine_assignment", args=[progress.pk])).content
+    assert ParticipantWords.objects.get().text == typed
+    assert "&lt;b&gt;Vet&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt; Gelukt 👍" in page.decode()
+    assert b"<script>alert(1)" not in page
+
+
 def test_the_look_back_is_saved(participant, progress):
     participant.post(
         reverse("trajects:mine_look_back", args=[progress.pk]), {"lb-text": "Het ging goed."}
@@ -173,6 +205,8 @@ def test_an_unknown_face_gets_a_plain_message(participant, progress):
 
     assert response.status_code == 422
     assert "Ging prima" in response.content.decode()
+    assert "Kies een van de gezichten." in response.content.decode()
+    assert "super" not in response.content.decode()
     assert not ParticipantWords.objects.exists()
 
 

@@ -6,16 +6,18 @@ import re
 import threading
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from assignments.models import Level
+from tests.conftest import open_personal_link
 from tests.factories import (
     AssignmentFactory,
     AssignmentProgressFactory,
     EscalationFactory,
+    GuidanceConversationFactory,
     InterestFactory,
     SubmissionFactory,
     TrajectorySkillFactory,
@@ -29,10 +31,12 @@ from trajects.models import (
     GuidanceConversation,
     Interest,
     Meeting,
+    ParticipantWords,
     Pause,
     ProgressStatus,
     Trajectory,
 )
+from trajects.services.participant import make_link
 from wpo.forms import DATETIME_FORMAT
 from wpo.idempotency import KEPT_FOR, TOKEN_FIELD
 from wpo.models import Submission
@@ -46,12 +50,7 @@ NOT_FORMS = {
     "two_factor",
     "password_reset",
     "password_reset_confirm",
-    # the participant has no login to keep answers under; their services take a repeat of the
-    # same text, or a second confirmation, as no change (tests/trajects/test_participant_*)
-    "trajects:mine_answer",
-    "trajects:mine_look_back",
-    "trajects:mine_write",
-    "trajects:mine_confirm",
+    # "Klaar" forgets the participant on this device: pressed again there is nothing to forget
     "trajects:mine_done",
     # the answer shows the link's secret once: a kept answer would keep the secret; a double
     # tap makes a second link, and the page shows that one
@@ -353,3 +352,147 @@ def test_two_posts_of_one_token_at_the_same_moment_store_one_record(world, monke
     assert len(calls) == 1
     assert [answer.status_code for answer in answers] == [302, 302]
     assert Submission.objects.count() == 1
+
+
+# The participant has no login: on their own pages the token is kept for their session.
+
+
+@pytest.fixture
+def participant(client, world):
+    open_personal_link(client, world.trajectory)
+    return client
+
+
+@pytest.fixture
+def progress(world):
+    return AssignmentProgressFactory(trajectory_skill__trajectory=world.trajectory)
+
+
+def answer_url(progress):
+    return reverse("trajects:mine_answer", args=[progress.pk, 1])
+
+
+def test_the_participants_forms_carry_a_token(participant, world, progress):
+    GuidanceConversationFactory(trajectory=world.trajectory, held_at=timezone.now())
+    mine = participant.get(reverse("trajects:mine")).content.decode()
+    assignment = participant.get(reverse("trajects:mine_assignment", args=[progress.pk]))
+
+    assert len(TOKEN.findall(mine)) == 2  # the question for the trainer, "Besproken met mij"
+    assert len(TOKEN.findall(assignment.content.decode())) == 1 + len(
+        progress.assignment.question_list
+    )
+
+
+def test_a_participants_answer_posted_twice_is_stored_once_and_answered_alike(
+    participant, progress
+):
+    data = {"q1-text": "Ik vraag het aan Ans.", "q1-version": "", TOKEN_FIELD: "tap-1"}
+
+    first = participant.post(answer_url(progress), data)
+    second = participant.post(answer_url(progress), data)
+
+    assert (second.status_code, second["Location"]) == (first.status_code, first["Location"])
+    assert ParticipantWords.objects.get().text == "Ik vraag het aan Ans."
+    assert Submission.objects.get().user is None
+
+
+def test_a_double_tap_on_save_says_saved_once(participant, progress):
+    data = {"q1-text": "Ik vraag het aan Ans.", TOKEN_FIELD: "tap-1"}
+    participant.post(answer_url(progress), data)
+    participant.post(answer_url(progress), data)
+
+    page = participant.get(reverse("trajects:mine_assignment", args=[progress.pk]))
+
+    assert page.content.decode().count("Bewaard. Je opleider kan het nu lezen.") == 1
+
+
+def test_an_answer_sent_again_after_another_screen_saved_gets_its_first_answer(
+    participant, progress
+):
+    """The phone resends its post after the tablet saved newer words: no "you also wrote
+    this on another screen" for words this phone saved itself, and the newer words stay."""
+    sent = {"q1-text": "Op mijn telefoon.", "q1-version": "", TOKEN_FIELD: "phone-1"}
+    first = participant.post(answer_url(progress), sent)
+    words = ParticipantWords.objects.get()
+    participant.post(
+        answer_url(progress),
+        {"q1-text": "Op de tablet.", "q1-version": words.version, TOKEN_FIELD: "tablet-1"},
+    )
+
+    again = participant.post(answer_url(progress), sent)
+
+    assert (again.status_code, again["Location"]) == (first.status_code, first["Location"])
+    assert ParticipantWords.objects.get().text == "Op de tablet."
+
+
+def test_a_double_tap_on_discussed_with_me_thanks_once(participant, world):
+    held = GuidanceConversationFactory(trajectory=world.trajectory, held_at=timezone.now())
+    url = reverse("trajects:mine_confirm", args=[held.pk])
+
+    first = participant.post(url, {TOKEN_FIELD: "tap-1"})
+    second = participant.post(url, {TOKEN_FIELD: "tap-1"})
+
+    assert first.status_code == second.status_code == 302
+    page = participant.get(reverse("trajects:mine")).content.decode()
+    assert page.count("Dank je. Je opleider ziet dat je het eens bent.") == 1
+
+
+@pytest.mark.parametrize("kind", ["wish", "question"])
+def test_what_the_participant_writes_on_their_page_is_stored_once(participant, kind):
+    url = reverse("trajects:mine_write", args=[kind])
+    data = {f"{kind}-text": "Beter plannen.", TOKEN_FIELD: "tap-1"}
+
+    first = participant.post(url, data)
+    second = participant.post(url, data)
+
+    assert first.status_code == second.status_code == 302
+    assert ParticipantWords.objects.count() == Submission.objects.count() == 1
+
+
+def test_the_look_back_posted_twice_is_stored_once(participant, progress):
+    url = reverse("trajects:mine_look_back", args=[progress.pk])
+    data = {"lb-feeling": "good", "lb-text": "Ging goed.", TOKEN_FIELD: "tap-1"}
+
+    first = participant.post(url, data)
+    second = participant.post(url, data)
+
+    assert first.status_code == second.status_code == 302
+    assert ParticipantWords.objects.count() == Submission.objects.count() == 1
+
+
+def test_a_token_counts_only_for_the_session_that_posted_it(world, progress):
+    """The same link open on a phone and a tablet: two sessions, each its own tokens."""
+    token = make_link(world.trajectory)
+    for text in ("Van de telefoon.", "Van de tablet."):
+        device = Client()
+        device.get(reverse("trajects:participant_open", args=[token]))
+        device.post(answer_url(progress), {"q1-text": text, TOKEN_FIELD: "same"})
+
+    assert ParticipantWords.objects.get().text == "Van de tablet."
+    assert Submission.objects.count() == 2
+
+
+def test_a_post_after_the_link_was_replaced_claims_no_token(participant, world, progress):
+    make_link(world.trajectory)
+
+    response = participant.post(answer_url(progress), {"q1-text": "Te laat.", TOKEN_FIELD: "t"})
+
+    assert response.status_code == 404
+    assert not Submission.objects.exists()
+    assert not ParticipantWords.objects.exists()
+
+
+def test_a_refused_answer_can_be_corrected_and_sent_with_the_same_token(participant, progress):
+    refused = participant.post(answer_url(progress), {"q1-text": " ", TOKEN_FIELD: "tap-1"})
+    saved = participant.post(answer_url(progress), {"q1-text": "Nu wel.", TOKEN_FIELD: "tap-1"})
+
+    assert (refused.status_code, saved.status_code) == (422, 302)
+    assert ParticipantWords.objects.get().text == "Nu wel."
+
+
+@pytest.mark.parametrize(
+    "poster", [{"user": None, "session": ""}, {"session": "a-session"}], ids=["none", "both"]
+)
+def test_a_stored_answer_belongs_to_a_login_or_a_session(world, poster):
+    with pytest.raises(IntegrityError):
+        SubmissionFactory(**poster)

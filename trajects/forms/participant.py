@@ -8,6 +8,9 @@ from wpo.forms import VersionedForm
 
 
 class WordsForm(VersionedForm):
+    # 0: the page showed nothing written here yet, so words another screen saves meanwhile
+    # are shown to this one, not written over
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     # Not required here: the service says what is missing in the participant's words, and
     # keeps the length rule in one place.
     text = forms.CharField(
@@ -20,6 +23,7 @@ class WordsForm(VersionedForm):
     def __init__(self, *args, label=None, words=None, **kwargs):
         if words is not None:
             kwargs.setdefault("initial", {"text": words.text, "version": words.version})
+        kwargs.setdefault("initial", {"version": 0})
         super().__init__(*args, **kwargs)
         if label:
             self.fields["text"].label = label
@@ -33,6 +37,8 @@ class HowItWentForm(WordsForm):
         choices=Feeling.choices,
         required=False,
         widget=forms.RadioSelect,
+        # Django's own words would repeat the value a changed form sent, in official Dutch
+        error_messages={"invalid_choice": _("Choose one of the faces.")},
     )
     field_order = ["feeling", "text"]
 

@@ -128,7 +128,8 @@ def write_words(
     """Keep what the participant wrote at one place (`kind`, `progress`, `question`), and for
     how it went the face they chose (`feeling`, which alone is an answer too). The same again
     (a double tap) changes nothing; a save from a page loaded before another device saved
-    here is refused with what was saved there (`OtherDevice`)."""
+    here is refused with what was saved there (`OtherDevice`): `version` is what the page
+    showed, 0 when nothing was written here yet, None when not known (no check)."""
     trajectory = locked(trajectory)
     if not trajectory.is_open:
         refuse(_("Your link no longer works. Ask your workplace trainer for a new one."))

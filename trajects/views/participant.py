@@ -35,6 +35,7 @@ from trajects.services import participant as services
 from wpo import access, audit
 from wpo.guessing import WINDOW
 from wpo.http import INVALID, pdf_response, posted_from, run_step
+from wpo.idempotency import idempotent
 from wpo.models import AuditAction
 from wpo.pdf import render_pdf
 
@@ -65,6 +66,7 @@ def participant_page(view):
             return _link_ended(request)
         return _private(view(request, trajectory, *args, **kwargs))
 
+    wrapped.participant_page = True  # for the tests that replay every URL
     return wrapped
 
 
@@ -245,6 +247,7 @@ def _write(request, trajectory, kind, *, prefix, progress=None, question=0, form
 
 @require_POST
 @participant_page
+@idempotent
 def answer(request, trajectory, pk, number):
     progress = _progress(trajectory, pk)
     form = _write(
@@ -263,6 +266,7 @@ def answer(request, trajectory, pk, number):
 
 @require_POST
 @participant_page
+@idempotent
 def look_back(request, trajectory, pk):
     progress = _progress(trajectory, pk)
     form = _write(
@@ -281,6 +285,7 @@ def look_back(request, trajectory, pk):
 
 @require_POST
 @participant_page
+@idempotent
 def write_own(request, trajectory, kind):
     """What they want to learn, or a question for the trainer."""
     if kind not in (WordsKind.WISH, WordsKind.QUESTION):
@@ -295,6 +300,7 @@ def write_own(request, trajectory, kind):
 
 @require_POST
 @participant_page
+@idempotent
 def confirm(request, trajectory, pk):
     conversation = get_object_or_404(GuidanceConversation, trajectory=trajectory, pk=pk)
     try:
