@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from trajects.models import Phase
 
@@ -18,6 +19,7 @@ class Event:
     detail: str = ""
     skill_id: int | None = None
     obj: object = None
+    key: str = ""  # names the event on the page, so a save can put a new one in its place
 
     @property
     def has_time(self) -> bool:
@@ -48,6 +50,7 @@ def _start_events(trajectory):
             "intake",
             _("Registered for WPO"),
             trajectory.interest.wish,
+            key="intake",
         )
     for change in trajectory.phase_changes.all():
         yield Event(
@@ -55,6 +58,7 @@ def _start_events(trajectory):
             "phase",
             _("Phase %(number)s: %(name)s")
             % {"number": change.phase, "name": Phase(change.phase).label},
+            key=f"phase-{change.pk}",
         )
 
 
@@ -66,20 +70,10 @@ def _skill_events(chosen):
         _("Skill chosen: %(skill)s") % {"skill": chosen.skill.name},
         _("aiming for %(level)s") % {"level": chosen.get_target_level_display()},
         skill,
+        key=f"skill-{chosen.pk}",
     )
     for progress in chosen.progress.all():
-        title = f"{progress.assignment.level} · {progress.assignment.title}"
-        steps = [
-            (progress.introduced_on, _("Assignment introduced")),
-            (progress.get_started_on, _("Get-started task done")),
-            (progress.look_back_done_on, _("Look-back task done")),
-            (progress.goal_reached_on, _("Learning goal reached: independent week")),
-            (progress.passed_on, _("Assignment passed")),
-            (progress.stopped_on, _("Assignment stopped")),
-        ]
-        for day, what in steps:
-            if day:
-                yield Event(_at(day), "assignment", what, title, skill, progress)
+        yield from progress_events(progress)
     if chosen.assessed_on:
         yield Event(
             _at(chosen.assessed_on),
@@ -92,7 +86,46 @@ def _skill_events(chosen):
                 if person
             ),
             skill,
+            key=f"assessment-{chosen.pk}",
         )
+
+
+STEPS = [
+    ("introduced_on", _lazy("Assignment introduced")),
+    ("get_started_on", _lazy("Get-started task done")),
+    ("look_back_done_on", _lazy("Look-back task done")),
+    ("goal_reached_on", _lazy("Learning goal reached: independent week")),
+    ("passed_on", _lazy("Assignment passed")),
+    ("stopped_on", _lazy("Assignment stopped")),
+]
+
+
+def progress_events(progress):
+    """The steps an assignment went through; needs its assignment."""
+    title = f"{progress.assignment.level} · {progress.assignment.title}"
+    skill = progress.assignment.skill_id
+    for field, what in STEPS:
+        if day := getattr(progress, field):
+            yield Event(
+                _at(day),
+                "assignment",
+                str(what),
+                title,
+                skill,
+                progress,
+                _step_key(progress, field),
+            )
+
+
+def _step_key(progress, field) -> str:
+    return f"progress-{progress.pk}-{field}"
+
+
+def step_keys(progress) -> set[str]:
+    """The steps of an assignment (or of none) that show on the timeline."""
+    if progress is None:
+        return set()
+    return {_step_key(progress, field) for field, _what in STEPS if getattr(progress, field)}
 
 
 def _contact_events(trajectory):
@@ -103,25 +136,51 @@ def _contact_events(trajectory):
             _("Guidance conversation"),
             skill_id=_skill_of(conversation),
             obj=conversation,
+            key=conversation_key(conversation),
         )
     for note in trajectory.written_notes:
-        yield note_event(note)
+        yield Event(
+            note.written_at,
+            "note",
+            _("Floor note"),
+            note.text,
+            _skill_of(note),
+            note,
+            note_key(note),
+        )
 
 
-def note_event(note) -> Event:
-    return Event(note.written_at, "note", _("Floor note"), note.text, _skill_of(note), note)
+def conversation_key(conversation) -> str:
+    return f"conversation-{conversation.pk}"
+
+
+def note_key(note) -> str:
+    return f"note-{note.pk}"
 
 
 def _pause_and_end_events(trajectory):
     for pause in trajectory.pauses.all():
-        yield Event(_at(pause.starts_on), "pause", _("Paused"), pause.reason, obj=pause)
+        yield Event(
+            _at(pause.starts_on),
+            "pause",
+            _("Paused"),
+            pause.reason,
+            obj=pause,
+            key=f"pause-{pause.pk}",
+        )
         if pause.resumed_on:
-            yield Event(_at(pause.resumed_on), "pause", _("Resumed"), obj=pause)
+            yield Event(
+                _at(pause.resumed_on), "pause", _("Resumed"), obj=pause, key=f"resume-{pause.pk}"
+            )
     if trajectory.closed_on:
-        yield Event(_at(trajectory.closed_on), "end", _("Trajectory closed"))
+        yield Event(_at(trajectory.closed_on), "end", _("Trajectory closed"), key="closed")
     if trajectory.stopped_on:
         yield Event(
-            _at(trajectory.stopped_on), "end", _("Trajectory stopped"), trajectory.stop_reason
+            _at(trajectory.stopped_on),
+            "end",
+            _("Trajectory stopped"),
+            trajectory.stop_reason,
+            key="stopped",
         )
 
 
@@ -129,3 +188,29 @@ def for_skill(found: list[Event], skill_id: int | None) -> list[Event]:
     if skill_id is None:
         return found
     return [event for event in found if event.skill_id == skill_id]
+
+
+def placed(shown: list[Event], new: set[str]) -> list[tuple[str, list[Event]]]:
+    """Where the `new` events among those `shown` go on a page that shows the others: each run
+    of them on top, before the event that follows it, or at the bottom (as htmx swaps)."""
+    runs, run = [], []
+    for index, event in enumerate(shown):
+        if event.key in new:
+            run.append(event)
+            continue
+        if run:
+            where = (
+                "afterbegin:#timeline-events"
+                if index == len(run)
+                else f"beforebegin:#timeline-{event.key}"
+            )
+            runs.append((where, run))
+            run = []
+    if run:
+        where = (
+            "afterbegin:#timeline-events"
+            if len(run) == len(shown)
+            else "beforeend:#timeline-events"
+        )
+        runs.append((where, run))
+    return runs

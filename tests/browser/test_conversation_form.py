@@ -2,6 +2,8 @@
 and shown as text, the outcomes that apply are large choices, the rarely used fields fold away,
 and the form stays short enough to be filled in at a glance."""
 
+from datetime import timedelta
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -10,6 +12,7 @@ from tests.browser.conftest import log_in
 from tests.factories import (
     PASSWORD,
     AssignmentProgressFactory,
+    FloorNoteFactory,
     GuidanceConversationFactory,
     TrajectorySkillFactory,
 )
@@ -77,6 +80,33 @@ def test_the_rarely_used_fields_are_folded_away(form):
     form.get_by_text("Meer: coach erbij").click()
 
     expect(form.locator("[name=next_planned_at]")).to_be_visible()
+
+
+def timeline_ids(page):
+    return page.locator("#timeline-events > li").evaluate_all("items => items.map(i => i.id)")
+
+
+def test_the_saved_conversation_stands_in_the_timeline_where_a_reload_puts_it(
+    phone, world, planned
+):
+    now = timezone.now()
+    for minutes in (0, 90, 24 * 60):
+        FloorNoteFactory(trajectory=world.trajectory, written_at=now - timedelta(minutes=minutes))
+    log_in(phone, world.trainer.user.username, PASSWORD)
+    phone.goto(f"/trajectories/{world.trajectory.pk}/")
+    form = phone.locator("#conversations form").first
+    form.get_by_label("Gedaan en geleerd").fill("Ik heb zelf om uitleg gevraagd.")
+    form.get_by_label("Wat zag je?").fill("Je vroeg meteen toen het misging.")
+    form.get_by_label("leerdoel nog niet gehaald: verder oefenen", exact=True).check()
+    phone.evaluate("window.notReloaded = true")
+
+    form.get_by_role("button", name="Gesprek opslaan").click()
+
+    expect(phone.locator(f"#timeline-conversation-{planned.pk}")).to_be_visible()
+    assert phone.evaluate("window.notReloaded") is True
+    saved = timeline_ids(phone)
+    phone.reload()
+    assert timeline_ids(phone) == saved
 
 
 def test_a_planned_conversation_is_recorded_with_two_texts_and_an_outcome(form, planned):

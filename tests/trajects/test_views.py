@@ -55,6 +55,10 @@ def local(days_from_today=0, hour=9):
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
+def minutes_ago(minutes):
+    return (timezone.localtime() - datetime.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M")
+
+
 # Intake and start
 
 
@@ -246,16 +250,71 @@ def progress(world):
     return AssignmentProgressFactory(trajectory_skill=chosen, status=ProgressStatus.WORKING)
 
 
-def test_a_conversation_with_htmx_appears_in_the_timeline(trainer, world, progress):
-    response = trainer.post(
-        url("hold_conversation", world.trajectory.pk), conversation(world, progress), **HTMX
-    )
+def test_a_conversation_with_htmx_goes_on_top_of_the_timeline_with_the_status(trainer, world):
+    data = conversation(world, None, outcome="", held_at=minutes_ago(1))
+
+    response = trainer.post(url("hold_conversation", world.trajectory.pk), data, **HTMX)
 
     page = response.content.decode()
     assert response.status_code == 200
-    assert GuidanceConversation.objects.held().count() == 1
+    held = GuidanceConversation.objects.held().get()
+    assert page.lstrip().startswith('<section id="conversations"')
+    assert 'data-hx-swap-oob="afterbegin:#timeline-events"' in page
+    assert f'id="timeline-conversation-{held.pk}"' in page
     assert "Je begon zelf met de lastigste klus." in page
+    assert 'id="status"' in page
+    assert 'id="timeline"' not in page  # the new conversation only, not the timeline again
     assert "<html" not in page
+
+
+def test_a_conversation_recorded_after_a_later_note_goes_in_its_place(trainer, world):
+    earlier = FloorNoteFactory(
+        trajectory=world.trajectory, written_at=timezone.now() - datetime.timedelta(minutes=40)
+    )
+    FloorNoteFactory(trajectory=world.trajectory, written_at=timezone.now())
+    data = conversation(world, None, outcome="", held_at=minutes_ago(30))
+
+    response = trainer.post(url("hold_conversation", world.trajectory.pk), data, **HTMX)
+
+    page = response.content.decode()
+    assert f'data-hx-swap-oob="beforebegin:#timeline-note-{earlier.pk}"' in page
+    assert "afterbegin" not in page
+
+
+def independent_week(progress):
+    AssignmentProgressFactory._meta.model.objects.filter(pk=progress.pk).update(
+        status=ProgressStatus.INDEPENDENT_WEEK,
+        look_back_done_on=day(-9),
+        goal_reached_on=day(-8),
+        independent_until=day(-1),
+    )
+
+
+def test_a_conversation_that_passes_the_assignment_adds_that_step_too(trainer, world, progress):
+    independent_week(progress)
+
+    response = trainer.post(
+        url("hold_conversation", world.trajectory.pk),
+        conversation(world, progress, outcome=Outcome.PASSED),
+        **HTMX,
+    )
+
+    page = response.content.decode()
+    assert f'id="timeline-progress-{progress.pk}-passed_on"' in page
+    assert "Opdracht gehaald" in page
+
+
+def test_a_conversation_that_says_not_yet_takes_the_goal_reached_off(trainer, world, progress):
+    independent_week(progress)
+
+    response = trainer.post(
+        url("hold_conversation", world.trajectory.pk),
+        conversation(world, progress, outcome=Outcome.NOT_YET),
+        **HTMX,
+    )
+
+    page = response.content.decode()
+    assert f'data-hx-swap-oob="delete:#timeline-progress-{progress.pk}-goal_reached_on"' in page
 
 
 def test_a_conversation_dated_in_the_future_is_refused_and_the_text_kept(trainer, world, progress):
@@ -479,6 +538,36 @@ def test_a_note_save_answers_the_same_however_long_the_trajectory(trainer, world
 
     assert short[0] == long[0]
     assert long[1] < short[1] * 1.1  # the new note, not the whole history
+
+
+def test_a_conversation_save_answers_the_same_however_long_the_trajectory(trainer, world):
+    conversations_held(world.trajectory, TIMELINE_SHOWN)
+    short = queries_and_size_of_a_conversation(trainer, world, minutes=1)
+    conversations_held(world.trajectory, 3 * TIMELINE_SHOWN)
+    long = queries_and_size_of_a_conversation(trainer, world, minutes=2)
+
+    assert short[0] == long[0]
+    assert long[1] < short[1] * 1.1
+    assert short[2] == long[2] == 1  # the new conversation, not the latest events again
+
+
+def conversations_held(trajectory, count):
+    for number in range(count):
+        GuidanceConversationFactory(
+            trajectory=trajectory,
+            planned_at=None,
+            held_at=timezone.now() - datetime.timedelta(days=count - number),
+            participant_account=f"Gesprek {number}",
+            trainer_observations="Gaat goed.",
+        )
+
+
+def queries_and_size_of_a_conversation(trainer, world, minutes):
+    data = conversation(world, None, outcome="", held_at=minutes_ago(minutes))
+    with CaptureQueriesContext(connection) as context:
+        response = trainer.post(url("hold_conversation", world.trajectory.pk), data, **HTMX)
+    assert response.status_code == 200
+    return len(context), len(response.content), response.content.count(b'<li class="event ')
 
 
 def queries_and_size_of_a_note(trainer, world):

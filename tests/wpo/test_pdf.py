@@ -2,11 +2,12 @@
 and a template that points elsewhere makes no request."""
 
 import io
+import os
 
 import pytest
 from pypdf import PdfReader
 
-from wpo.pdf import BASE_URL, html_to_pdf, static_file
+from wpo.pdf import BASE_URL, house_style, html_to_pdf, static_file
 
 pytestmark = pytest.mark.usefixtures("weasyprint")
 
@@ -30,8 +31,8 @@ def test_a_template_pointing_at_another_host_makes_no_request(no_network):
     assert no_network == []
 
 
-def test_the_project_font_is_embedded():
-    pdf = html_to_pdf('<link rel="stylesheet" href="/static/css/pdf.css"><p>Werkplekopleiden</p>')
+def test_the_project_font_is_embedded_without_linking_the_style():
+    pdf = html_to_pdf("<p>Werkplekopleiden</p>")
 
     fonts = {
         font["/BaseFont"]
@@ -39,6 +40,34 @@ def test_the_project_font_is_embedded():
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("Atkinson" in str(name) for name in fonts)
+
+
+def test_a_second_document_reuses_the_fonts_and_styles_of_the_first(monkeypatch):
+    from fontTools.ttLib import woff2
+
+    html_to_pdf("<p>Eerste</p>")
+    decompressed = []
+    original = woff2.decompress
+    monkeypatch.setattr(
+        woff2, "decompress", lambda *args: decompressed.append(args) or original(*args)
+    )
+
+    pdf = html_to_pdf("<p>Tweede</p>")
+
+    assert "Tweede" in text_of(pdf)
+    assert decompressed == []
+
+
+def test_a_changed_style_sheet_is_read_again(settings, tmp_path):
+    (tmp_path / "css").mkdir()
+    sheet = tmp_path / "css" / "pdf.css"
+    sheet.write_text("p { color: red; }")
+    settings.STATICFILES_DIRS = [tmp_path]
+    first = house_style()
+    sheet.write_text("p { color: blue; }")
+    os.utime(sheet, ns=(sheet.stat().st_mtime_ns + 1_000_000,) * 2)
+
+    assert house_style() is not first
 
 
 @pytest.mark.parametrize(

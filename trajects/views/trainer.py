@@ -294,11 +294,11 @@ def trajectory_history(request, pk):
     return render(request, "trajects/history.html", context)
 
 
-def _saved(request, trajectory, section, message, new_events=None, note=None):
-    """After a save on the participant page: with htmx the changed sections, else the page.
-    `new_events` go on top of the timeline; without them the latest events are drawn again
-    (a conversation can add several, on earlier days). A `note` is what the trainer must
-    read even when the save was sent later from the outbox."""
+def _saved(request, trajectory, section, message, *, new, gone=(), note=None):
+    """After a save on the participant page: with htmx the changed section, the status, and
+    the events the save added (`new`, by key) each put in its place among the latest ones,
+    and those it took back (`gone`) taken off; the timeline is not drawn again. Else the page.
+    A `note` is what the trainer must read even when the save was sent later from the outbox."""
     if not wants_part(request):
         messages.success(request, message)
         if note:
@@ -308,8 +308,11 @@ def _saved(request, trajectory, section, message, new_events=None, note=None):
         request, _detail(request, trajectory.pk), saved=message, saved_note=note
     )
     html = render_to_string(f"{DETAIL}#{section}", context, request)
-    context |= {"oob": True, "new_events": new_events}
-    for other in ("status", "new-events" if new_events else "timeline"):
+    shown = context["events"]
+    if new and all(event.key in new for event in shown):
+        gone = {*gone, "none"}  # the first events: "nothing recorded yet" goes
+    context |= {"oob": True, "new_events": timeline.placed(shown, new), "gone_events": gone}
+    for other in ("status", "new-events"):
         html += render_to_string(f"{DETAIL}#{other}", context, request)
     return HttpResponse(html)
 
@@ -331,9 +334,8 @@ def add_note(request, pk):
         form, services.add_note, trajectory, **form.cleaned_data, by=request.user
     )
     if note:
-        # a note is written now: it is the newest event
-        new = [timeline.note_event(note)]
-        return _saved(request, trajectory, "note-form", _("Note saved."), new_events=new)
+        new = {timeline.note_key(note)}
+        return _saved(request, trajectory, "note-form", _("Note saved."), new=new)
     return _refused(request, trajectory, "note-form", note_form=form)
 
 
@@ -350,7 +352,8 @@ def plan_conversation(request, pk):
     if form.is_valid() and run_step(
         form, services.plan_conversation, trajectory, **form.cleaned_data, by=request.user
     ):
-        return _saved(request, trajectory, "conversations", _("Conversation planned."))
+        # a planned conversation is not on the timeline
+        return _saved(request, trajectory, "conversations", _("Conversation planned."), new=set())
     return _refused(request, trajectory, "conversations", plan_form=form)
 
 
@@ -369,8 +372,19 @@ def hold_conversation(request, pk):
         form, services.hold_conversation, trajectory, **form.cleaned_data, by=request.user
     )
     if conversation:
-        note = _plan_changed(form.cleaned_data, conversation)
-        return _saved(request, trajectory, "conversations", _("Conversation saved."), note=note)
+        # its outcome can add a step to the assignment, or take one back (not yet)
+        before = timeline.step_keys(form.cleaned_data.get("progress"))
+        after = timeline.step_keys(conversation.progress)
+        new = {timeline.conversation_key(conversation), *(after - before)}
+        return _saved(
+            request,
+            trajectory,
+            "conversations",
+            _("Conversation saved."),
+            new=new,
+            gone=before - after,
+            note=_plan_changed(form.cleaned_data, conversation),
+        )
     return _refused(request, trajectory, "conversations", conversation_form=form)
 
 
