@@ -36,10 +36,16 @@ REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 
 
 def address_of(person: Person | None) -> str:
-    """Where a person is reached: the e-mail address of their login, while it works."""
-    if person is None or person.user is None or not person.user.is_active:
+    """Where a person is reached: the address of their login, else the one the employee
+    import gave them (a participant has no login). Someone whose login was stopped has left,
+    and someone erased is reached no more."""
+    if person is None or person.anonymised_on is not None:
         return ""
-    return person.user.email
+    if person.user_id is not None:
+        if not person.user.is_active:
+            return ""
+        return person.user.email or person.email
+    return person.email
 
 
 def _domain() -> str:
