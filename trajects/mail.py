@@ -102,14 +102,15 @@ def calendar(events, method: str) -> bytes:
     return ical.to_ical()
 
 
-def _write(kind, person, subject, body, **about) -> Mail | None:
+def write(kind, person, subject, body, **about) -> Mail | None:
+    """The e-mail to `person`, not yet kept; None for someone without an address."""
     address = address_of(person)
     if not address:
         return None
     return Mail(kind=kind, recipient=person, address=address, subject=subject, body=body, **about)
 
 
-def _queue(mails) -> list[Mail]:
+def queue(mails) -> list[Mail]:
     """Keep the mails and have the worker send them once the step's transaction commits (a
     step refused later sends nothing)."""
     mails = Mail.objects.bulk_create(m for m in mails if m is not None)
@@ -128,8 +129,8 @@ def send_invitations(meeting: Meeting, people, kind: str = MailKind.INVITATION):
     with translation.override(settings.LANGUAGE_CODE):
         ics = calendar([meeting_event(meeting, people)], REQUEST).decode()
         subject = _("Changed: %(name)s") if kind == MailKind.CHANGE else _("Invitation: %(name)s")
-        _queue(
-            _write(
+        queue(
+            write(
                 kind,
                 person,
                 subject % {"name": meeting.name},
@@ -148,8 +149,8 @@ def send_cancellations(meeting: Meeting, people, *, called_off: bool):
     people = list(people)
     with translation.override(settings.LANGUAGE_CODE):
         ics = calendar([meeting_event(meeting, people, cancelled=True)], CANCEL).decode()
-        _queue(
-            _write(
+        queue(
+            write(
                 MailKind.CANCELLATION,
                 person,
                 _("Cancelled: %(name)s") % {"name": meeting.name},
@@ -209,8 +210,8 @@ def tell_about_escalation(escalation, kind: str, *, author: Person, text: str = 
         }
         body = render_to_string("trajects/email/escalation.txt", context)
         subject = subjects[kind] % {"subject": escalation.subject}
-        _queue(
-            _write(kind, person, subject, body, escalation=escalation, sender=author)
+        queue(
+            write(kind, person, subject, body, escalation=escalation, sender=author)
             for person in people
             if person.pk != author.pk
         )
@@ -251,7 +252,10 @@ def deliver(mail_id: int):
             wait = RETRY_AFTER[attempts - 1]
             deliver.using(run_after=timezone.now() + wait).enqueue(mail_id)
         return
-    Mail.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, sent_at=timezone.now())
+    sent = {"attempts": row.attempts + 1, "sent_at": timezone.now()}
+    if row.kind == MailKind.PASSWORD_RESET:
+        sent["body"] = ""  # its link opens the login: once out, it is not kept
+    Mail.objects.filter(pk=row.pk).update(**sent)
 
 
 @transaction.atomic
