@@ -1,5 +1,7 @@
 """The e-mails the app sends when a step concerns someone else: invitations to meetings (with
-their calendar entry), and the escalations between a coach and the project manager.
+their calendar entry), and the escalations between a coach and the project manager. The link
+for a new password (`wpo.passwords`) and the Monday reminders (`send_reminders`) go the same
+way; docs/messages.md lists them all.
 
 A step writes its e-mails as `Mail` rows in its own transaction; once that commits, the
 background worker (`manage.py db_worker`) sends each one and tries again while the mail server
