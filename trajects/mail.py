@@ -21,11 +21,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from trajects.models import Mail, MailKind, Meeting
@@ -33,6 +35,8 @@ from wpo.models import Person, Role
 
 # the waits before each next try: a mail server that is away for an hour or two loses nothing
 RETRY_AFTER = [datetime.timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
+# beyond all the tries, a busy worker's delay: an e-mail still waiting then has lost its task
+LATE = datetime.timedelta(hours=1)
 MEETING_DURATION = datetime.timedelta(hours=1, minutes=30)
 REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 
@@ -268,3 +272,40 @@ def try_again(mails) -> int:
     for pk in rows:
         transaction.on_commit(lambda pk=pk: deliver.enqueue(pk))
     return len(rows)
+
+
+# Housekeeping (`manage.py housekeeping`)
+
+
+def clear_old(days: int) -> int:
+    """Remove the e-mails sent, or given up on, more than `days` ago: they hold personal text.
+    An invitation to a meeting still to come stays, as its organiser's page shows it."""
+    before = timezone.now() - datetime.timedelta(days=days)
+    deleted, _ = (
+        Mail.objects.filter(Q(sent_at__lt=before) | Q(failed_at__lt=before))
+        .exclude(meeting__scheduled_at__gt=timezone.now())
+        .delete()
+    )
+    return deleted
+
+
+def send_lost() -> int:
+    """Hand the worker again the e-mails that wait with no task to send them (a task that
+    failed on a database error, a queue emptied by hand): neither sent nor given up, and
+    older than all the tries together. How many."""
+    waiting = {
+        args_kwargs["args"][0]
+        for args_kwargs in DBTaskResult.objects.filter(
+            task_path=deliver.module_path,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).values_list("args_kwargs", flat=True)
+    }
+    lost = list(
+        Mail.objects.unsent()
+        .filter(failed_at__isnull=True, created_at__lt=timezone.now() - sum(RETRY_AFTER, LATE))
+        .exclude(pk__in=waiting)
+        .values_list("pk", flat=True)
+    )
+    for pk in lost:
+        deliver.enqueue(pk)
+    return len(lost)
