@@ -237,6 +237,13 @@ def _message(row: Mail, connection) -> mail.EmailMessage:
     return message
 
 
+def _link_expired(row: Mail) -> bool:
+    """A new-password link works for PASSWORD_RESET_TIMEOUT (two hours), less than all the
+    tries together: later, the e-mail would only bring a link that no longer works."""
+    expires = row.created_at + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    return row.kind == MailKind.PASSWORD_RESET and expires < timezone.now()
+
+
 @task()
 def deliver(mail_id: int):
     """Send one kept e-mail; when the server does not take it, try again later, and after
@@ -244,6 +251,11 @@ def deliver(mail_id: int):
     server is talked to: the worker takes each task once."""
     row = Mail.objects.unsent().filter(pk=mail_id, failed_at__isnull=True).first()
     if row is None:
+        return
+    if _link_expired(row):
+        Mail.objects.filter(pk=row.pk).update(
+            failed_at=timezone.now(), body="", error="The link expired before the mail went out."
+        )
         return
     try:
         with mail.get_connection() as connection:

@@ -2,11 +2,13 @@
 is the same whether the address is known or not, and whether the mail server is up or not;
 asking too often from one address stops."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import UserFactory
 from trajects import mail as queue
@@ -81,6 +83,19 @@ def test_with_the_mail_server_down_the_page_is_the_usual_one_and_the_email_waits
     [message] = delivered()
     assert message.to == ["tineke@example.nl"]
     assert "/accounts/reset/" in link_in(message)
+
+
+def test_a_link_that_expired_while_the_mail_server_was_down_is_not_sent(client, user, settings):
+    client.post(RESET, {"email": "tineke@example.nl"})
+    too_late = timezone.now() - datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    Mail.objects.update(created_at=too_late)
+
+    outbox = delivered()
+
+    row = Mail.objects.get()
+    assert outbox == []
+    assert row.has_failed
+    assert row.body == ""
 
 
 def test_once_sent_the_link_is_not_kept(client, user):
