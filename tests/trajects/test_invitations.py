@@ -399,6 +399,15 @@ def test_a_failed_cancellation_shows_on_the_coachs_meetings_page(client, world):
     assert "Sommige afzeggingen zijn niet verstuurd" in page
 
 
+def test_a_failed_escalation_e_mail_is_no_cancellation_on_the_meetings_page(client, world):
+    MailFactory(kind=MailKind.ESCALATION, sender=world.coach, failed_at=timezone.now())
+    client.force_login(world.coach.user)
+
+    page = client.get(reverse("trajects:meetings")).content.decode()
+
+    assert "Sommige afzeggingen zijn niet verstuurd" not in page
+
+
 def test_a_mail_sent_once_is_not_sent_again(addresses):
     plan(addresses)
     row = Mail.objects.get()
