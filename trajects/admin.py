@@ -7,6 +7,7 @@ from trajects.models import (
     FloorNote,
     GuidanceConversation,
     Interest,
+    Mail,
     Meeting,
     MeetingAttendance,
     Pause,
@@ -165,3 +166,15 @@ class EscalationAdmin(admin.ModelAdmin):
     search_fields = ["subject", "description", "answer"]
     list_select_related = ["department", "raised_by"]
     autocomplete_fields = ["raised_by", "department", "trajectory", "answered_by"]
+
+
+@admin.register(Mail)
+class MailAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """What the app sent or is sending, to look into a complaint that an e-mail never came;
+    the worker alone sends, and housekeeping clears them after a month."""
+
+    list_display = ["created_at", "kind", "address", "subject", "attempts", "sent_at", "failed_at"]
+    list_filter = ["kind", ("sent_at", admin.EmptyFieldListFilter), "failed_at"]
+    search_fields = ["address", "subject"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["recipient", "sender", "meeting", "escalation"]

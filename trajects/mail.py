@@ -1,5 +1,7 @@
 """The e-mails the app sends when a step concerns someone else: invitations to meetings (with
-their calendar entry), and the escalations between a coach and the project manager.
+their calendar entry), and the escalations between a coach and the project manager. The link
+for a new password (`wpo.passwords`) and the Monday reminders (`send_reminders`) go the same
+way; docs/messages.md lists them all.
 
 A step writes its e-mails as `Mail` rows in its own transaction; once that commits, the
 background worker (`manage.py db_worker`) sends each one and tries again while the mail server
@@ -19,11 +21,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from trajects.models import Mail, MailKind, Meeting
@@ -31,15 +35,23 @@ from wpo.models import Person, Role
 
 # the waits before each next try: a mail server that is away for an hour or two loses nothing
 RETRY_AFTER = [datetime.timedelta(minutes=m) for m in (1, 5, 15, 60, 180)]
+# beyond all the tries, a busy worker's delay: an e-mail still waiting then has lost its task
+LATE = datetime.timedelta(hours=1)
 MEETING_DURATION = datetime.timedelta(hours=1, minutes=30)
 REQUEST, CANCEL, PUBLISH = "REQUEST", "CANCEL", "PUBLISH"
 
 
 def address_of(person: Person | None) -> str:
-    """Where a person is reached: the e-mail address of their login, while it works."""
-    if person is None or person.user is None or not person.user.is_active:
+    """Where a person is reached: the address of their login, else the one the employee
+    import gave them (a participant has no login). Someone whose login was stopped has left,
+    and someone erased is reached no more."""
+    if person is None or person.anonymised_on is not None:
         return ""
-    return person.user.email
+    if person.user_id is not None:
+        if not person.user.is_active:
+            return ""
+        return person.user.email or person.email
+    return person.email
 
 
 def _domain() -> str:
@@ -96,14 +108,15 @@ def calendar(events, method: str) -> bytes:
     return ical.to_ical()
 
 
-def _write(kind, person, subject, body, **about) -> Mail | None:
+def write(kind, person, subject, body, **about) -> Mail | None:
+    """The e-mail to `person`, not yet kept; None for someone without an address."""
     address = address_of(person)
     if not address:
         return None
     return Mail(kind=kind, recipient=person, address=address, subject=subject, body=body, **about)
 
 
-def _queue(mails) -> list[Mail]:
+def queue(mails) -> list[Mail]:
     """Keep the mails and have the worker send them once the step's transaction commits (a
     step refused later sends nothing)."""
     mails = Mail.objects.bulk_create(m for m in mails if m is not None)
@@ -122,8 +135,8 @@ def send_invitations(meeting: Meeting, people, kind: str = MailKind.INVITATION):
     with translation.override(settings.LANGUAGE_CODE):
         ics = calendar([meeting_event(meeting, people)], REQUEST).decode()
         subject = _("Changed: %(name)s") if kind == MailKind.CHANGE else _("Invitation: %(name)s")
-        _queue(
-            _write(
+        queue(
+            write(
                 kind,
                 person,
                 subject % {"name": meeting.name},
@@ -142,8 +155,8 @@ def send_cancellations(meeting: Meeting, people, *, called_off: bool):
     people = list(people)
     with translation.override(settings.LANGUAGE_CODE):
         ics = calendar([meeting_event(meeting, people, cancelled=True)], CANCEL).decode()
-        _queue(
-            _write(
+        queue(
+            write(
                 MailKind.CANCELLATION,
                 person,
                 _("Cancelled: %(name)s") % {"name": meeting.name},
@@ -203,8 +216,8 @@ def tell_about_escalation(escalation, kind: str, *, author: Person, text: str = 
         }
         body = render_to_string("trajects/email/escalation.txt", context)
         subject = subjects[kind] % {"subject": escalation.subject}
-        _queue(
-            _write(kind, person, subject, body, escalation=escalation, sender=author)
+        queue(
+            write(kind, person, subject, body, escalation=escalation, sender=author)
             for person in people
             if person.pk != author.pk
         )
@@ -224,6 +237,13 @@ def _message(row: Mail, connection) -> mail.EmailMessage:
     return message
 
 
+def _link_expired(row: Mail) -> bool:
+    """A new-password link works for PASSWORD_RESET_TIMEOUT (two hours), less than all the
+    tries together: later, the e-mail would only bring a link that no longer works."""
+    expires = row.created_at + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+    return row.kind == MailKind.PASSWORD_RESET and expires < timezone.now()
+
+
 @task()
 def deliver(mail_id: int):
     """Send one kept e-mail; when the server does not take it, try again later, and after
@@ -231,6 +251,11 @@ def deliver(mail_id: int):
     server is talked to: the worker takes each task once."""
     row = Mail.objects.unsent().filter(pk=mail_id, failed_at__isnull=True).first()
     if row is None:
+        return
+    if _link_expired(row):
+        Mail.objects.filter(pk=row.pk).update(
+            failed_at=timezone.now(), body="", error="The link expired before the mail went out."
+        )
         return
     try:
         with mail.get_connection() as connection:
@@ -245,7 +270,10 @@ def deliver(mail_id: int):
             wait = RETRY_AFTER[attempts - 1]
             deliver.using(run_after=timezone.now() + wait).enqueue(mail_id)
         return
-    Mail.objects.filter(pk=row.pk).update(attempts=row.attempts + 1, sent_at=timezone.now())
+    sent = {"attempts": row.attempts + 1, "sent_at": timezone.now()}
+    if row.kind == MailKind.PASSWORD_RESET:
+        sent["body"] = ""  # its link opens the login: once out, it is not kept
+    Mail.objects.filter(pk=row.pk).update(**sent)
 
 
 @transaction.atomic
@@ -256,3 +284,40 @@ def try_again(mails) -> int:
     for pk in rows:
         transaction.on_commit(lambda pk=pk: deliver.enqueue(pk))
     return len(rows)
+
+
+# Housekeeping (`manage.py housekeeping`)
+
+
+def clear_old(days: int) -> int:
+    """Remove the e-mails sent, or given up on, more than `days` ago: they hold personal text.
+    An invitation to a meeting still to come stays, as its organiser's page shows it."""
+    before = timezone.now() - datetime.timedelta(days=days)
+    deleted, _ = (
+        Mail.objects.filter(Q(sent_at__lt=before) | Q(failed_at__lt=before))
+        .exclude(meeting__scheduled_at__gt=timezone.now())
+        .delete()
+    )
+    return deleted
+
+
+def send_lost() -> int:
+    """Hand the worker again the e-mails that wait with no task to send them (a task that
+    failed on a database error, a queue emptied by hand): neither sent nor given up, and
+    older than all the tries together. How many."""
+    waiting = {
+        args_kwargs["args"][0]
+        for args_kwargs in DBTaskResult.objects.filter(
+            task_path=deliver.module_path,
+            status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        ).values_list("args_kwargs", flat=True)
+    }
+    lost = list(
+        Mail.objects.unsent()
+        .filter(failed_at__isnull=True, created_at__lt=timezone.now() - sum(RETRY_AFTER, LATE))
+        .exclude(pk__in=waiting)
+        .values_list("pk", flat=True)
+    )
+    for pk in lost:
+        deliver.enqueue(pk)
+    return len(lost)

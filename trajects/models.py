@@ -1504,6 +1504,9 @@ class MailKind(models.TextChoices):
     ESCALATION_ANSWER = "escalation_answer", _("answer to an escalation")
     ESCALATION_MESSAGE = "escalation_message", _("follow-up on an escalation")
     ESCALATION_SOLVED = "escalation_solved", _("escalation solved")
+    PASSWORD_RESET = "password_reset", _("link for a new password")
+    TRAINER_WEEK = "trainer_week", _("the trainer's week")
+    COACH_DIGEST = "coach_digest", _("the coach's signals")
 
 
 class Mail(models.Model):

@@ -25,6 +25,7 @@ from trajects.models import (
     FloorNote,
     GuidanceConversation,
     Interest,
+    Mail,
     Meeting,
     MeetingAttendance,
     ParticipantLink,
@@ -482,6 +483,8 @@ def anonymise(
             Interest.objects.filter(person=person), wish="", withdrawn_reason=REMOVED
         ),
         "own words": _clear(ParticipantWords.objects.filter(**of_them), text=REMOVED),
+        # an invitation kept for sending names them and holds their address
+        "e-mails": Mail.objects.filter(recipient=person).delete()[0],
     }
     # their personal link ends: nothing may open their pages any more
     ParticipantLink.objects.filter(**of_them).delete()
@@ -504,10 +507,17 @@ def anonymise(
     ):
         counts.update(more)
     person.first_name, person.infix, person.last_name = ANONYMOUS, "", f"#{person.pk}"
-    person.employee_number = ""
+    person.employee_number = person.email = ""
     person.anonymised_on = timezone.localdate()
     person.save(
-        update_fields=["first_name", "infix", "last_name", "employee_number", "anonymised_on"]
+        update_fields=[
+            "first_name",
+            "infix",
+            "last_name",
+            "employee_number",
+            "email",
+            "anonymised_on",
+        ]
     )
     if dry_run:
         transaction.set_rollback(True)
@@ -527,6 +537,7 @@ ERASED = {
     "own words": _("what they wrote themselves"),
     "certificates": _("certificates: the name becomes initials"),
     "printed certificate batches": _("printed batches of certificates"),
+    "e-mails": _("e-mails to them not yet cleared away"),
 }
 
 

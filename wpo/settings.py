@@ -253,7 +253,8 @@ LOGGING = {
     },
 }
 
-# E-mail (reminders): written to standard output until a mail server is set.
+# E-mail (all of it, sent by the worker: docs/messages.md): written to standard output until a
+# mail server is set.
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
 EMAIL_BACKEND = (
     "django.core.mail.backends.smtp.EmailBackend"

@@ -186,6 +186,44 @@ def test_the_participant_without_an_address_shows_as_to_be_told_in_person(client
     assert "uitnodiging wordt verstuurd" in page
 
 
+def test_a_participant_with_an_address_from_the_employee_import_gets_the_invitation(
+    client, addresses
+):
+    world = addresses
+    participant = world.trajectory.participant
+    participant.email = "noor@example.nl"
+    participant.save(update_fields=["email"])
+    meeting = plan(world)
+    client.force_login(world.coach.user)
+
+    page = client.get(reverse("trajects:meeting", args=[meeting.pk])).content.decode()
+
+    assert set(Mail.objects.values_list("address", flat=True)) == {
+        "tineke@example.nl",
+        "noor@example.nl",
+    }
+    assert "geen e-mailadres" not in page
+
+
+def test_the_address_of_a_login_comes_before_the_one_from_the_import(addresses):
+    trainer = addresses.trainer
+    trainer.email = "t.privé@example.nl"
+
+    assert mail.address_of(trainer) == "tineke@example.nl"
+    trainer.user.email = ""
+    assert mail.address_of(trainer) == "t.privé@example.nl"
+
+
+def test_someone_whose_login_was_stopped_or_who_was_erased_is_not_reached(addresses):
+    trainer, participant = addresses.trainer, addresses.trajectory.participant
+    trainer.user.is_active = False
+    participant.email = "noor@example.nl"
+    participant.anonymised_on = timezone.localdate()
+
+    assert mail.address_of(trainer) == ""
+    assert mail.address_of(participant) == ""
+
+
 def test_the_worker_sends_the_invitation_with_its_ics_attachment(addresses):
     plan(addresses)
 
@@ -359,6 +397,15 @@ def test_a_failed_cancellation_shows_on_the_coachs_meetings_page(client, world):
     page = client.get(reverse("trajects:meetings")).content.decode()
 
     assert "Sommige afzeggingen zijn niet verstuurd" in page
+
+
+def test_a_failed_escalation_e_mail_is_no_cancellation_on_the_meetings_page(client, world):
+    MailFactory(kind=MailKind.ESCALATION, sender=world.coach, failed_at=timezone.now())
+    client.force_login(world.coach.user)
+
+    page = client.get(reverse("trajects:meetings")).content.decode()
+
+    assert "Sommige afzeggingen zijn niet verstuurd" not in page
 
 
 def test_a_mail_sent_once_is_not_sent_again(addresses):

@@ -18,12 +18,13 @@ from tests.factories import (
     FloorNoteFactory,
     GuidanceConversationFactory,
     InterestFactory,
+    MailFactory,
     MeetingFactory,
     PhaseChangeFactory,
     TrajectoryFactory,
 )
 from trajects import privacy, services
-from trajects.models import Escalation, FloorNote, GuidanceConversation, Trajectory
+from trajects.models import Escalation, FloorNote, GuidanceConversation, Mail, Trajectory
 from wpo.models import AuditAction, AuditEvent, Person
 
 YEARS_AGO_3 = timezone.localdate() - datetime.timedelta(days=3 * 366)
@@ -229,6 +230,20 @@ def test_anonymising_removes_names_texts_and_their_history(world):
     assert not GuidanceConversation.history.filter(participant_account__contains="hulp").exists()
     assert AuditEvent.objects.filter(action=AuditAction.ANONYMISE).count() == 1
     assert Trajectory.objects.get(pk=trajectory.pk).closed_on == YEARS_AGO_3
+
+
+def test_anonymising_removes_the_address_and_the_e_mails_kept_for_them(world):
+    trajectory = ended(world, YEARS_AGO_3)
+    person = trajectory.participant
+    person.email = "noor@example.nl"
+    person.save(update_fields=["email"])
+    MailFactory(recipient=person, address=person.email, body="Hallo Noor")
+
+    call_command("anonymise", stdout=io.StringIO())
+
+    person.refresh_from_db()
+    assert person.email == ""
+    assert not Mail.objects.exists()
 
 
 def test_the_certificate_still_verifies_with_initials_only(client, world):

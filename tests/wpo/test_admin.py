@@ -14,6 +14,7 @@ from tests.factories import (
     FloorNoteFactory,
     GuidanceConversationFactory,
     InterestFactory,
+    MailFactory,
     MeetingAttendanceFactory,
     MeetingFactory,
     PauseFactory,
@@ -23,6 +24,7 @@ from trajects.models import (
     AssignmentProgress,
     FloorNote,
     GuidanceConversation,
+    Mail,
     Pause,
     PhaseChange,
     Trajectory,
@@ -40,6 +42,7 @@ READ_ONLY = [
     PhaseChange,
     Certificate,
     AuditEvent,
+    Mail,
 ]
 
 MODELS = sorted(admin.site._registry, key=lambda model: model._meta.label)
@@ -55,6 +58,7 @@ def filled(world):
     InterestFactory()
     MeetingAttendanceFactory()
     EscalationFactory()
+    MailFactory(error="ConnectionRefusedError: [Errno 111]", attempts=2)
     CertificateFactory(trajectory=world.trajectory)
     return world
 
@@ -173,3 +177,15 @@ def test_a_certificates_admin_page_links_to_the_trajectorys_certificates(client,
 
     assert 'name="_save"' not in page
     assert reverse("certificates:trajectory", args=[certificate.trajectory_id]) in page
+
+
+def test_the_administrator_reads_an_e_mail_and_why_it_did_not_go_yet(client, filled):
+    client.force_login(filled.admin)
+    row = Mail.objects.get()
+
+    listing = client.get(admin_url(Mail, "changelist"), {"q": row.address}).content.decode()
+    page = client.get(admin_url(Mail, "change", row.pk)).content.decode()
+
+    assert row.subject in listing
+    assert "ConnectionRefusedError" in page
+    assert 'name="_save"' not in page

@@ -1,5 +1,5 @@
 """The daily clearing up: what the app kept for a while goes when its time is past, and what is
-still in use stays."""
+still in use stays; an e-mail that lost its task gets one again."""
 
 import datetime
 import io
@@ -14,7 +14,14 @@ from django_tasks_db.models import DBTaskResult
 
 from certificates.models import Certificate, CertificateBatch
 from certificates.tasks import render_batch
-from tests.factories import CertificateBatchFactory, CertificateFactory
+from tests.factories import (
+    CertificateBatchFactory,
+    CertificateFactory,
+    MailFactory,
+    MeetingFactory,
+)
+from trajects.mail import deliver
+from trajects.models import Mail
 
 
 def days_ago(days):
@@ -107,3 +114,64 @@ def test_a_task_cut_off_with_its_worker_is_taken_up_again():
 def test_a_period_of_zero_days_is_refused():
     with pytest.raises(CommandError, match="1 or more"):
         housekeeping("--task-days", "0")
+
+
+# E-mails
+
+
+def kept_mail(**fields):
+    return MailFactory(**fields).pk
+
+
+@pytest.mark.django_db
+def test_e_mails_sent_or_given_up_on_a_month_ago_go_and_the_others_stay():
+    old_sent = kept_mail(sent_at=days_ago(31))
+    old_failed = kept_mail(failed_at=days_ago(31), error="ConnectionRefusedError")
+    recent = kept_mail(sent_at=days_ago(3))
+    waiting = kept_mail()
+    coming = MeetingFactory(scheduled_at=timezone.now() + datetime.timedelta(days=20))
+    invitation = kept_mail(sent_at=days_ago(40), meeting=coming)
+
+    output = housekeeping()
+
+    kept = set(Mail.objects.values_list("pk", flat=True))
+    assert kept == {recent, waiting, invitation}
+    assert not kept & {old_sent, old_failed}
+    assert "2 old e-mail(s) cleared away" in output
+
+
+@pytest.mark.django_db
+def test_an_invitation_goes_a_month_after_its_meeting():
+    past = MeetingFactory(scheduled_at=days_ago(35))
+    kept_mail(sent_at=days_ago(40), meeting=past)
+
+    housekeeping("--mail-days", "30")
+
+    assert not Mail.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_e_mail_whose_task_got_lost_is_handed_to_the_worker_again():
+    lost = MailFactory(created_at=days_ago(1))
+    tried = MailFactory(created_at=days_ago(1), attempts=3)
+    deliver.using(run_after=timezone.now() + datetime.timedelta(hours=3)).enqueue(tried.pk)
+    MailFactory()  # just written: its first task may still come
+    MailFactory(created_at=days_ago(1), sent_at=days_ago(1))
+
+    output = housekeeping()
+
+    tasks = DBTaskResult.objects.filter(task_path=deliver.module_path)
+    handed = sorted(task.args_kwargs["args"][0] for task in tasks)
+    assert handed == sorted([lost.pk, tried.pk])
+    assert "1 e-mail(s) without a task handed to the worker again" in output
+
+
+@pytest.mark.django_db
+def test_the_e_mail_handed_again_goes_out(mailoutbox):
+    lost = MailFactory(created_at=days_ago(1))
+
+    housekeeping()
+    (task,) = DBTaskResult.objects.filter(task_path=deliver.module_path)
+    deliver.call(*task.args_kwargs["args"])
+
+    assert [message.to for message in mailoutbox] == [[lost.address]]

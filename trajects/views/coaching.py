@@ -25,6 +25,7 @@ from trajects import forms, mail, services
 from trajects.models import (
     Escalation,
     Mail,
+    MailKind,
     Meeting,
     MeetingKind,
     Phase,
@@ -73,7 +74,11 @@ def _page(request, history):
 def _unsent(request):
     """The coach's e-mails that did not go out, of meetings called off since too."""
     person_id = access.scope_of(request.user).person_id
-    return Mail.objects.failed().filter(sender_id=person_id, meeting__isnull=True).exists()
+    return (
+        Mail.objects.failed()
+        .filter(sender_id=person_id, kind=MailKind.CANCELLATION, meeting__isnull=True)
+        .exists()
+    )
 
 
 def _coached(request):

@@ -3,30 +3,35 @@ what needs doing for their participants this week, each coach the signals of the
 they coach. Everyone sees in it what their own home page shows them, no more; nobody gets an
 empty e-mail.
 
-Cron may start it on several machines (failover): one of them sends the week's e-mails, and
-each e-mail is recorded (`SentReminder`) before it goes, so nobody gets the same one twice in a
-week, even when the command runs again after a failure half-way.
+Cron may start it on several machines (failover): one of them writes the week's e-mails. Each
+is recorded (`SentReminder`) in the same transaction that hands it to the app's queue
+(`trajects.mail`), so nobody gets the same one twice in a week, however often the command runs.
+The queue, not the command, talks to the mail server: a server that is down at seven on Monday
+morning loses no reminder (the worker tries again for hours), where a command that failed would
+wait for someone to start it again before the week is over.
 
 Queries: the trainers' e-mails take a fixed number, however many trainers and participants.
 The coaches' digests go through the access rules one coach at a time (as their page does),
-four queries per coach; there are a handful of coaches in an organisation."""
+four queries per coach; there are a handful of coaches in an organisation. Handing the e-mails
+to the worker takes one more per e-mail."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core import mail
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from trajects import norms
+from trajects import mail, norms
 from trajects.models import (
     GuidanceConversation,
     Interest,
+    MailKind,
     ReminderKind,
     SentReminder,
     Trajectory,
@@ -43,11 +48,6 @@ class Message:
     kind: str
     subject: str
     body: str
-
-    def email(self, connection) -> mail.EmailMessage:
-        return mail.EmailMessage(
-            self.subject, self.body, to=[self.person.user.email], connection=connection
-        )
 
 
 @dataclass
@@ -186,8 +186,7 @@ class Command(BaseCommand):
             if run is None:
                 self.stdout.write(f"Nothing to do: {scheduling.done_by('send_reminders', week)}.")
                 return
-            messages = self.unsent(self.messages(), week)
-            self.send(messages, week)
+            messages = self.queue(self.messages(), week)
             self.report(messages, "sent")
 
     def messages(self) -> list[Message]:
@@ -201,9 +200,11 @@ class Command(BaseCommand):
             f"{to_trainers} e-mail(s) to trainers, {len(messages) - to_trainers} to coaches {verb}."
         )
 
-    def unsent(self, messages: list[Message], week: str) -> list[Message]:
-        """The messages nobody sent this week yet, recorded as sent: the unique row per person,
-        kind and week keeps a second sender out even if two got this far at once."""
+    @transaction.atomic
+    def queue(self, messages: list[Message], week: str) -> list[Message]:
+        """The messages nobody sent this week yet, recorded as sent and handed to the worker
+        together: the unique row per person, kind and week keeps a second sender out even if
+        two got this far at once (its transaction, e-mails and all, is undone)."""
         sent = set(
             SentReminder.objects.filter(
                 week=week, person__in=[message.person for message in messages]
@@ -213,21 +214,8 @@ class Command(BaseCommand):
         SentReminder.objects.bulk_create(
             [SentReminder(person=m.person, kind=m.kind, week=week) for m in unsent]
         )
+        mail.queue(mail.write(MailKind(m.kind), m.person, m.subject, m.body) for m in unsent)
         return unsent
-
-    def send(self, messages: list[Message], week: str):
-        """One by one; when the mail server fails half-way, the unsent ones are no longer
-        recorded, so the next run sends them (and only them)."""
-        with mail.get_connection() as connection:
-            for number, message in enumerate(messages):
-                try:
-                    message.email(connection).send()
-                except Exception:
-                    for unsent in messages[number:]:
-                        SentReminder.objects.filter(
-                            person=unsent.person, kind=unsent.kind, week=week
-                        ).delete()
-                    raise
 
     def link(self, name, *args) -> str:
         return f"{self.site_url}{reverse(name, args=args)}" if self.site_url else ""

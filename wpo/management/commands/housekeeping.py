@@ -12,14 +12,17 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from certificates.models import CertificateBatch
+from trajects import mail
 from wpo.tasks import recover_stale_tasks
 
 
 class Command(BaseCommand):
     help = (
         "Clear expired sessions, finished background-task results older than --task-days and "
-        "batches of printed certificates (their PDFs) older than --batch-days, and take up "
-        "the tasks of workers that stopped. Meant for a daily cron job."
+        "batches of printed certificates (their PDFs) older than --batch-days and e-mails "
+        "sent or given up on more than --mail-days ago; take up the tasks of workers that "
+        "stopped, and hand the worker again the e-mails whose task got lost. Meant for a "
+        "daily cron job."
     )
 
     def add_arguments(self, parser):
@@ -35,10 +38,16 @@ class Command(BaseCommand):
             default=30,
             help="Keep printed batches of certificates this many days (default 30).",
         )
+        parser.add_argument(
+            "--mail-days",
+            type=int,
+            default=30,
+            help="Keep e-mails sent or given up on this many days (default 30).",
+        )
 
-    def handle(self, *args, task_days, batch_days, **options):
-        if task_days < 1 or batch_days < 1:
-            raise CommandError("--task-days and --batch-days must be 1 or more.")
+    def handle(self, *args, task_days, batch_days, mail_days, **options):
+        if min(task_days, batch_days, mail_days) < 1:
+            raise CommandError("--task-days, --batch-days and --mail-days must be 1 or more.")
         now = timezone.now()
         sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
         taken_up, failed = recover_stale_tasks()
@@ -53,8 +62,11 @@ class Command(BaseCommand):
         )
         batch_count = batches.count()
         batches.delete()
+        mails = mail.clear_old(mail_days)
+        lost = mail.send_lost()
         self.stdout.write(
             f"{sessions} expired session(s), {results} finished task result(s) and "
-            f"{batch_count} batch(es) of certificates removed; {taken_up} cut-off task(s) "
-            f"taken up again, {failed} failed."
+            f"{batch_count} batch(es) of certificates removed; {mails} old e-mail(s) cleared "
+            f"away; {taken_up} cut-off task(s) taken up again, {failed} failed; {lost} "
+            f"e-mail(s) without a task handed to the worker again."
         )
