@@ -11,7 +11,7 @@ from trajects.reports import figures
 @receiver(figures.counting)
 def certificates_issued(sender, report, **kwargs):
     certificates = (
-        Certificate.objects.visible_to(report.user)
+        Certificate.objects.counted_for(report.user)
         .valid()
         .filter(report.in_unit("trajectory__department__"), issued_on__range=report.period.days)
     )

@@ -18,8 +18,9 @@ from wpo.models import Department, Person, Role
 
 @dataclass
 class World:
-    """Two departments, each with its own trainer, coach and participant, and a project manager
-    and an administrator over both: enough to tell every role's scope apart."""
+    """Two departments in two business units, each with its own trainer, coach and participant,
+    the manager of the first department's unit, and a project manager and an administrator over
+    both: enough to tell every role's scope apart."""
 
     department: Department
     other_department: Department
@@ -28,6 +29,7 @@ class World:
     coach: Person
     other_coach: Person
     project_manager: Person
+    unit_manager: Person
     admin: object
     trajectory: object
     other_trajectory: object
@@ -86,6 +88,7 @@ def world(db) -> World:
     coach = staff_member(Role.COACH, department, first_name="Carla")
     other_coach = staff_member(Role.COACH, other_department, first_name="Olga")
     project_manager = staff_member(Role.PROJECT_MANAGER, first_name="Pieter")
+    unit_manager = staff_member(Role.UNIT_MANAGER, department, first_name="Bea")
     admin = UserFactory(username="beheer", is_staff=True, is_superuser=True)
     return World(
         department=department,
@@ -95,6 +98,7 @@ def world(db) -> World:
         coach=coach,
         other_coach=other_coach,
         project_manager=project_manager,
+        unit_manager=unit_manager,
         admin=admin,
         trajectory=TrajectoryFactory(department=department, trainer=trainer, coach=coach),
         other_trajectory=TrajectoryFactory(

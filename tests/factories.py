@@ -75,13 +75,16 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 def staff_member(role: str, department: Department | None = None, **person) -> Person:
-    """A person with a login and one role: a trainer or coach of `department`, or the project
-    manager (no department)."""
+    """A person with a login and one role: a trainer or coach of `department`, the manager of
+    its business unit, or the project manager (no department)."""
     user = UserFactory()
     person = PersonFactory(user=user, department=department or DepartmentFactory(), **person)
-    Membership.objects.create(
-        person=person, role=role, department=None if role == Role.PROJECT_MANAGER else department
-    )
+    place = {"department": department}
+    if role == Role.PROJECT_MANAGER:
+        place = {}
+    elif role == Role.UNIT_MANAGER:
+        place = {"business_unit": person.department.business_unit}
+    Membership.objects.create(person=person, role=role, **place)
     return person
 
 

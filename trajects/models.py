@@ -37,6 +37,10 @@ class TrajectoryPartQuerySet(models.QuerySet):
     def visible_to(self, user):
         return self.filter(access.trajectory_q(user, self.trajectory_path))
 
+    def counted_for(self, user):
+        """What the user's figures count: more than they see for a business-unit manager."""
+        return self.filter(access.counted_q(user, self.trajectory_path))
+
     def in_coached_departments(self, user):
         """Only the departments the user coaches (a coach's own pages; a project manager who
         also coaches sees just those there)."""
@@ -1291,6 +1295,9 @@ class Escalation(models.Model):
     class QuerySet(models.QuerySet):
         def visible_to(self, user):
             return self.filter(access.escalation_q(user))
+
+        def counted_for(self, user):
+            return self.filter(access.counted_escalations_q(user))
 
         def with_turn(self):
             """`waits_for_manager`: not solved, and not answered yet or followed up by the

@@ -9,6 +9,8 @@ The rules (DESIGN.md, "Access"):
 - a workplace trainer sees the trajectories they guide;
 - a coach sees everything in the departments they coach;
 - the project manager sees everything (and answers escalations);
+- a business-unit manager sees the figures of their unit, counted over trajectories they do
+  not see (`counted_q`): its departments, and no participant, trainer, meeting or escalation;
 - an invitee sees the meeting they are invited to: who else is, and the attendance of their own
   participants;
 - the administrator works in the Django admin.
@@ -44,6 +46,7 @@ class Scope:
     person_id: int | None = None
     trainer_of: frozenset[int] = frozenset()
     coach_of: frozenset[int] = frozenset()
+    manager_of: frozenset[int] = frozenset()  # business units
     is_project_manager: bool = False
     is_admin: bool = False
 
@@ -56,6 +59,8 @@ class Scope:
             roles.add(Role.COACH)
         if self.is_project_manager:
             roles.add(Role.PROJECT_MANAGER)
+        if self.manager_of:
+            roles.add(Role.UNIT_MANAGER)
         return roles
 
 
@@ -67,21 +72,21 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     rows = Person.objects.filter(user=user).values_list(
-        "pk", "memberships__role", "memberships__department_id"
+        "pk", "memberships__role", "memberships__department_id", "memberships__business_unit_id"
     )
-    person_id, trainer_of, coach_of, is_pm = None, set(), set(), False
-    for pk, role, department_id in rows:
+    person_id, is_pm = None, False
+    places = {Role.TRAINER: set(), Role.COACH: set(), Role.UNIT_MANAGER: set()}
+    for pk, role, department_id, unit_id in rows:
         person_id = pk
-        if role == Role.TRAINER:
-            trainer_of.add(department_id)
-        elif role == Role.COACH:
-            coach_of.add(department_id)
-        elif role == Role.PROJECT_MANAGER:
+        if role == Role.PROJECT_MANAGER:
             is_pm = True
+        elif role in places:
+            places[role].add(unit_id if role == Role.UNIT_MANAGER else department_id)
     scope = Scope(
         person_id=person_id,
-        trainer_of=frozenset(trainer_of),
-        coach_of=frozenset(coach_of),
+        trainer_of=frozenset(places[Role.TRAINER]),
+        coach_of=frozenset(places[Role.COACH]),
+        manager_of=frozenset(places[Role.UNIT_MANAGER]),
         is_project_manager=is_pm,
         is_admin=user.is_superuser,
     )
@@ -104,6 +109,38 @@ def outside_trajectories_q(user, prefix: str = "") -> Q:
     if scope_of(user).is_project_manager:
         return NOTHING
     return ~guidance_q(user, prefix)
+
+
+def counted_q(user, prefix: str = "") -> Q:
+    """What the user's figures count (trajectories, or what belongs to one at `prefix`): what
+    they see, and for a business-unit manager every trajectory of their units, which they count
+    without seeing one (DESIGN.md: their unit's figures, without names)."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    return guidance_q(user, prefix) | _in_managed_units(scope, f"{prefix}department__")
+
+
+def counted_escalations_q(user) -> Q:
+    """The escalations the user's figures count: those they see, and a business-unit manager's
+    units' open ones, as a number only."""
+    scope = scope_of(user)
+    if scope.is_project_manager:
+        return Q()
+    return escalation_q(user) | _in_managed_units(scope, "department__")
+
+
+def _in_managed_units(scope: Scope, department: str) -> Q:
+    """The rows whose department (at `department`) lies in a unit the user manages."""
+    if not scope.manager_of:
+        return NOTHING
+    return Q(**{f"{department}business_unit__in": scope.manager_of})
+
+
+def may_name_participants(user) -> bool:
+    """The report with participants' names is the project manager's; a business-unit manager
+    gets the figures only."""
+    return scope_of(user).is_project_manager
 
 
 def guidance_q(user, prefix: str = "") -> Q:
@@ -177,11 +214,13 @@ def intake_departments_q(user, prefix: str = "") -> Q:
 
 
 def department_q(user, prefix: str = "") -> Q:
+    """Departments: those the user trains or coaches, and those of the units they manage."""
     scope = scope_of(user)
     if scope.is_project_manager:
         return Q()
     departments = scope.coach_of | scope.trainer_of
-    return Q(**{f"{prefix}pk__in": departments}) if departments else NOTHING
+    q = Q(**{f"{prefix}pk__in": departments}) if departments else NOTHING
+    return q | _in_managed_units(scope, prefix)
 
 
 def coached_q(user, prefix: str = "") -> Q:
@@ -368,6 +407,8 @@ def home_url_name(user) -> str | None:
         return "trajects:coach_home"
     if scope.trainer_of:
         return "trajects:trainer_home"
+    if scope.manager_of:
+        return "trajects:organisation"
     if scope.is_admin:
         return "admin:index"
     return None

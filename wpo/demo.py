@@ -102,7 +102,7 @@ def already_loaded() -> bool:
     return BusinessUnit.objects.exists() or get_user_model().objects.filter(username="pm").exists()
 
 
-DEMO_LOGIN = r"^(trainer\d+|coach\d+|pm|admin)$"
+DEMO_LOGIN = r"^(trainer\d+|coach\d+|manager\d+|pm|admin)$"
 
 
 def reset():
@@ -258,6 +258,23 @@ class Generator:
         self.project_manager = next(
             login.person for login in self.logins if login.role == Role.PROJECT_MANAGER
         )
+
+    def unit_managers(self):
+        """A business-unit manager per unit (`manager1`...), who follows its figures. Made last,
+        so the names drawn for everyone else stay what they were."""
+        User = get_user_model()
+        units = BusinessUnit.objects.filter(departments__in=self.departments).distinct()
+        for number, unit in enumerate(units, 1):
+            username = f"manager{number}"
+            user = User.objects.create(
+                username=username, email=address(username), password=self.password_hash
+            )
+            person = self.person(self.staff_department, user=user)
+            person.save()
+            Membership.objects.create(person=person, role=Role.UNIT_MANAGER, business_unit=unit)
+            self.logins.append(
+                Login(username, Role.UNIT_MANAGER, person, list(unit.departments.all()))
+            )
 
     # ---- trajectories --------------------------------------------------------------------
 
@@ -834,6 +851,7 @@ class Generator:
         self.conversations_and_notes()
         self.meetings_and_escalations()
         self.certificates()
+        self.unit_managers()
         # the rows went in in bulk, past the services that keep the clock dates and the rules
         deadlines.refresh_all(Trajectory.objects.all())
         self.check()

@@ -261,11 +261,12 @@ class Role(models.TextChoices):
     TRAINER = "trainer", _("workplace trainer")
     COACH = "coach", _("coach")
     PROJECT_MANAGER = "project_manager", _("project manager")
+    UNIT_MANAGER = "unit_manager", _("business-unit manager")
 
 
 class Membership(models.Model):
-    """A person's role in the programme: trainer or coach of a department, or project manager
-    of the whole organisation."""
+    """A person's role in the programme: trainer or coach of a department, manager of a
+    business unit (who follows its figures), or project manager of the whole organisation."""
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
@@ -279,6 +280,14 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("department"),
     )
+    business_unit = models.ForeignKey(
+        BusinessUnit,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("business unit"),
+    )
 
     history = HistoricalRecords()
 
@@ -288,11 +297,18 @@ class Membership(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
             models.CheckConstraint(
-                condition=Q(role=Role.PROJECT_MANAGER, department__isnull=True)
-                | (~Q(role=Role.PROJECT_MANAGER) & Q(department__isnull=False)),
+                condition=Q(
+                    role=Role.PROJECT_MANAGER, department__isnull=True, business_unit__isnull=True
+                )
+                | Q(role=Role.UNIT_MANAGER, department__isnull=True, business_unit__isnull=False)
+                | (
+                    Q(role__in=[Role.TRAINER, Role.COACH])
+                    & Q(department__isnull=False, business_unit__isnull=True)
+                ),
                 name="membership_department_matches_role",
                 violation_error_message=_(
-                    "A trainer or coach belongs to a department; a project manager to none."
+                    "A trainer or coach belongs to a department, a business-unit manager to a "
+                    "business unit; a project manager to neither."
                 ),
             ),
             models.UniqueConstraint(
@@ -302,14 +318,20 @@ class Membership(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["person", "role"],
-                condition=Q(department__isnull=True),
+                condition=Q(department__isnull=True, business_unit__isnull=True),
                 name="membership_unique_organisation_wide",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "role", "business_unit"],
+                condition=Q(business_unit__isnull=False),
+                name="membership_unique_per_business_unit",
             ),
         ]
 
     def __str__(self):
-        if self.department_id:
-            return f"{self.person} — {self.get_role_display()} ({self.department})"
+        if self.department_id or self.business_unit_id:
+            place = self.department or self.business_unit
+            return f"{self.person} — {self.get_role_display()} ({place})"
         return f"{self.person} — {self.get_role_display()}"
 
 

@@ -93,19 +93,26 @@ def make_login(person: Person, *, username: str, email: str, by=None) -> Person:
 
 
 @transaction.atomic
-def give_role(person: Person, *, role: str, department: Department | None, by=None) -> Membership:
-    """A trainer or coach of a department, or the project manager of the whole organisation.
-    A role is for someone who logs in."""
+def give_role(
+    person: Person, *, role: str, department: Department | None, business_unit=None, by=None
+) -> Membership:
+    """A trainer or coach of a department, a manager of a business unit, or the project manager
+    of the whole organisation. A role is for someone who logs in."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if not person.user_id:
         refuse(_("Make a login for this person first: a role is for someone who logs in."))
-    if role == Role.PROJECT_MANAGER:
+    if role in (Role.PROJECT_MANAGER, Role.UNIT_MANAGER):
         department = None
-    elif department is None:
+    if role != Role.UNIT_MANAGER:
+        business_unit = None
+    if role == Role.UNIT_MANAGER and business_unit is None:
+        refuse(_("Choose the business unit of this role."), "business_unit")
+    if role in (Role.TRAINER, Role.COACH) and department is None:
         refuse(_("Choose the department of this role."), "department")
-    if person.memberships.filter(role=role, department=department).exists():
+    place = {"department": department, "business_unit": business_unit}
+    if person.memberships.filter(role=role, **place).exists():
         refuse(_("This person has this role already."))
-    membership = Membership(person=person, role=role, department=department)
+    membership = Membership(person=person, role=role, **place)
     save(membership, by=by)
     audit.record(AuditAction.ROLE_GIVEN, user=by, obj=membership)
     return membership

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from wpo import access, people
 from wpo.http import INVALID, run_step
 from wpo.idempotency import idempotent
-from wpo.models import Department, Membership, Person, Role
+from wpo.models import BusinessUnit, Department, Membership, Person, Role
 
 MOST_BYTES = 2 * 1024 * 1024
 
@@ -55,7 +55,13 @@ class RoleForm(forms.Form):
         label=gettext_lazy("Department"),
         queryset=Department.objects.select_related("business_unit"),
         required=False,
-        help_text=gettext_lazy("Not for the project manager."),
+        help_text=gettext_lazy("For a workplace trainer or coach."),
+    )
+    business_unit = forms.ModelChoiceField(
+        label=gettext_lazy("Business unit"),
+        queryset=BusinessUnit.objects.all(),
+        required=False,
+        help_text=gettext_lazy("For a business-unit manager."),
     )
 
 
@@ -83,7 +89,9 @@ class ImportForm(forms.Form):
 
 def _staff():
     """People who work with the app: a login or a role; their roles at once."""
-    roles = Membership.objects.select_related("department").order_by("role", "department__name")
+    roles = Membership.objects.select_related("department", "business_unit").order_by(
+        "role", "department__name"
+    )
     return (
         Person.objects.filter(Q(user__isnull=False) | Q(memberships__isnull=False))
         .distinct()
@@ -135,7 +143,7 @@ def person_roles(request, pk):
             return redirect("person_roles", pk=person.pk)
     context = {
         "person": person,
-        "roles": person.memberships.select_related("department").order_by("role"),
+        "roles": person.memberships.select_related("department", "business_unit").order_by("role"),
         "role_form": role_form,
         "login_form": login_form,
     }

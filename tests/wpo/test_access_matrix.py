@@ -2,6 +2,9 @@
 scope, not their action) and who gets 404 (outside their scope). A URL pattern without a row
 here fails `test_every_url_pattern_has_a_row`.
 
+The business-unit manager (`unit_manager`, of `world.department`'s unit) reads its figures:
+the organisation pages of their unit, and nothing with a name in it.
+
 The participant is a role of its own: no login, but the session their personal link opened
 (for `world.trajectory`). Every staff page sends them to log in; their own pages show only
 their own trajectory."""
@@ -37,6 +40,7 @@ ROLES = [
     "coach",
     "other_coach",
     "project_manager",
+    "unit_manager",
     "admin",
 ]
 LOGIN = "login"  # a redirect to the login page
@@ -90,10 +94,10 @@ def printed_batch(w):
     return batch
 
 
-def large_report(w):
-    """The project manager's large PDF report, made by the worker: only they see it."""
+def large_report(w, role="project_manager"):
+    """A large PDF report, made by the worker: only who asked for it sees it."""
     return ReportPdfFactory(
-        requested_by=w.project_manager.user, step="ready", pdf=b"%PDF", finished_at=timezone.now()
+        requested_by=getattr(w, role).user, step="ready", pdf=b"%PDF", finished_at=timezone.now()
     )
 
 
@@ -275,36 +279,36 @@ MATRIX = {
     "trajects:organisation": (
         "get",
         lambda w: {},
-        logged_in(FORBIDDEN, project_manager=OK),
+        logged_in(FORBIDDEN, project_manager=OK, unit_manager=OK),
     ),
     # a business unit's departments
     "trajects:organisation_unit": (
         "get",
         lambda w: {"pk": w.department.business_unit.pk},
-        logged_in(FORBIDDEN, project_manager=OK),
+        logged_in(FORBIDDEN, project_manager=OK, unit_manager=OK),
     ),
     # a large PDF report, made by the worker, and its file
     "trajects:organisation_report": (
         "get",
         lambda w: {"pk": large_report(w).pk},
-        logged_in(FORBIDDEN, project_manager=OK),
+        logged_in(FORBIDDEN, project_manager=OK, unit_manager=NOT_FOUND),
     ),
     "trajects:organisation_report_pdf": (
         "get",
         lambda w: {"pk": large_report(w).pk},
-        logged_in(FORBIDDEN, project_manager=OK),
+        logged_in(FORBIDDEN, project_manager=OK, unit_manager=NOT_FOUND),
     ),
     # the organisation's figures as a workbook, and as a PDF report
     "trajects:organisation_export": (
         "get",
         lambda w: {},
-        logged_in(FORBIDDEN, project_manager=OK),
+        logged_in(FORBIDDEN, project_manager=OK, unit_manager=OK),
     ),
     # made now when small; a large one is posted, for the worker
     "trajects:organisation_pdf": (
         "form",
         lambda w: {},
-        logged_in(FORBIDDEN, project_manager=OK),
+        logged_in(FORBIDDEN, project_manager=OK, unit_manager=OK),
     ),
     "trajects:trajectory": (
         "get",
@@ -497,6 +501,16 @@ OBJECT_ROWS = {
         "trajects:participant_open",
         lambda w: {"token": replaced_link(w)},
         everyone(NOT_FOUND),
+    ),
+    "another business unit's departments": (
+        "trajects:organisation_unit",
+        lambda w: {"pk": w.other_department.business_unit.pk},
+        logged_in(FORBIDDEN, project_manager=OK, unit_manager=NOT_FOUND),
+    ),
+    "a business-unit manager's own large report": (
+        "trajects:organisation_report_pdf",
+        lambda w: {"pk": large_report(w, "unit_manager").pk},
+        logged_in(FORBIDDEN, project_manager=NOT_FOUND, unit_manager=OK),
     ),
     "a calendar feed with a forged token": (
         "trajects:calendar_feed",

@@ -52,7 +52,20 @@ def test_demo_logins_have_the_promised_roles(summary):
     assert roles["coach1"] == roles["coach2"] == "coach"
     assert all(roles[f"trainer{i}"] == "trainer" for i in range(1, 5))
     assert roles["admin"] == "admin"
-    assert set(roles.values()) == {"trainer", "coach", "project_manager", "admin"}
+    assert roles["manager1"] == "unit_manager"
+    assert set(roles.values()) == {"trainer", "coach", "project_manager", "unit_manager", "admin"}
+
+
+def test_each_business_unit_has_a_demo_manager_who_sees_its_departments(summary):
+    managers = {login: facts for login, facts in summary.items() if facts["role"] == "unit_manager"}
+
+    assert len(managers) == BusinessUnit.objects.count()
+    for login, facts in managers.items():
+        user = get_user_model().objects.get(username=login)
+        seen = Department.objects.visible_to(user).values_list("name", flat=True)
+        assert user.email == f"{login}@example.nl"
+        assert sorted(seen) == sorted(facts["departments"]), login
+        assert facts["participants"] == []
 
 
 def test_every_demo_login_works_with_the_demo_password(summary):

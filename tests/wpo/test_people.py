@@ -218,6 +218,22 @@ def test_a_trainer_role_needs_a_department(world):
     assert "afdeling" in message
 
 
+def test_a_business_unit_manager_role_needs_a_business_unit(world):
+    message = refusal(people.give_role, world.coach, role=Role.UNIT_MANAGER, department=None)
+
+    assert "bedrijfsonderdeel" in message
+
+
+def test_a_business_unit_manager_manages_the_unit_and_no_department(world):
+    unit = world.department.business_unit
+
+    membership = people.give_role(
+        world.coach, role=Role.UNIT_MANAGER, department=world.department, business_unit=unit
+    )
+
+    assert (membership.business_unit, membership.department) == (unit, None)
+
+
 # the pages
 
 
@@ -263,6 +279,17 @@ def test_the_administrator_gives_a_role_on_the_persons_page(admin, world):
 
     assert response.status_code == 302
     assert world.trainer.memberships.filter(role=Role.COACH).exists()
+
+
+def test_the_administrator_makes_someone_manager_of_a_business_unit(admin, world):
+    url = reverse("person_roles", args=[world.trainer.pk])
+    unit = world.department.business_unit
+
+    response = admin.post(url, {"give": "1", "role": "unit_manager", "business_unit": unit.pk})
+
+    assert response.status_code == 302
+    assert world.trainer.memberships.filter(role=Role.UNIT_MANAGER, business_unit=unit).exists()
+    assert unit.name in admin.get(reverse("people")).content.decode()
 
 
 def test_a_refused_role_comes_back_with_the_reason(admin, world):

@@ -31,7 +31,7 @@ SEEN = {OK, INVALID}
 PART = "(htmx part)"
 OUTSIDE_THE_PART = "must point to an element in the same document"
 SKELETON = '<!doctype html><html lang="nl"><head><title>part</title></head><body>{}</body></html>'
-DEMO_LOGINS = ["trainer1", "coach1", "pm"]
+DEMO_LOGINS = ["trainer1", "coach1", "pm", "manager1"]
 # the answers that are files, not pages: not worth drawing here
 FILES = {
     "certificates:batch_pdf",

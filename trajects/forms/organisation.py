@@ -1,4 +1,5 @@
-"""The project manager's choice of period and business unit, kept in the URL's query string."""
+"""The choice of period and business unit on the organisation page, kept in the URL's query
+string."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trajects.reports.figures import Period, add_quarter, quarter_name
+from wpo import access
 from wpo.forms import date_field
 from wpo.models import BusinessUnit, Department
 
@@ -103,3 +105,8 @@ class PdfForm(forms.Form):
         label=gettext_lazy("Include participant names (for use within the organisation)"),
         required=False,
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not access.may_name_participants(user):
+            del self.fields["names"]

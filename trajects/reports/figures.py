@@ -151,7 +151,8 @@ class Per(models.TextChoices):
 
 
 class Report:
-    """The figures for `user` (the project manager sees the whole organisation) over `period`,
+    """The figures for `user` (the project manager sees the whole organisation, a business-unit
+    manager their unit's, counted without being shown: `access.counted_q`) over `period`,
     for one business unit or all, a row `per` business unit or department. `departments` limits
     the rows to those departments (a page of a unit's); the totals stay the whole scope's. Each
     property runs its queries once, and their number never depends on the number of rows."""
@@ -162,12 +163,12 @@ class Report:
         self.norms = norm_settings()
         in_unit = self.in_unit
         self._departments = Department.objects.visible_to(user).filter(in_unit(""))
-        self._trajectories = Trajectory.objects.visible_to(user).filter(in_unit("department__"))
+        self._trajectories = Trajectory.objects.counted_for(user).filter(in_unit("department__"))
         self._closed = self._trajectories.filter(closed_on__range=period.days).annotate(
             days=trajectory_days()
         )
         self._passed = (
-            AssignmentProgress.objects.visible_to(user)
+            AssignmentProgress.objects.counted_for(user)
             .filter(
                 in_unit("trajectory_skill__trajectory__department__"),
                 status=ProgressStatus.PASSED,
@@ -175,11 +176,11 @@ class Report:
             )
             .annotate(days=assignment_days())
         )
-        self._assessed = TrajectorySkill.objects.visible_to(user).filter(
+        self._assessed = TrajectorySkill.objects.counted_for(user).filter(
             in_unit("trajectory__department__"), assessed_on__range=period.days
         )
         self._escalations = (
-            Escalation.objects.visible_to(user).open().filter(in_unit("department__"))
+            Escalation.objects.counted_for(user).open().filter(in_unit("department__"))
         )
 
     def in_unit(self, path: str) -> Q:
@@ -338,9 +339,11 @@ class Report:
 
     def participants(self):
         """Who took part in the period, with phase and skills: only on request, for the
-        organisation's own use."""
+        organisation's own use. Only those the user sees: a business-unit manager counts
+        participants, and names none."""
         return (
             self.during()
+            .visible_to(self.user)
             .select_related("participant", "department")
             .prefetch_related(
                 Prefetch("skills", queryset=TrajectorySkill.objects.select_related("skill"))

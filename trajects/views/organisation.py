@@ -1,4 +1,5 @@
-"""The project manager's pages: the organisation in numbers over a period, its tables as CSV
+"""The project manager's pages, and a business-unit manager's for their unit (read only, without
+names): the organisation in numbers over a period, its tables as CSV
 or XLSX, and a PDF report to hand to a client. The figures come from `trajects.reports`; this
 module takes the period chosen and answers.
 
@@ -81,14 +82,14 @@ def _page(request, form, report, status=200):
             all_units=f"{reverse('trajects:organisation')}?{period}",
             figures=key_figures(report),
             sections=sections(report, link=unit_url),
-            pdf_form=PdfForm(),
+            pdf_form=PdfForm(user=request.user),
         )
     template = f"{PAGE}#report" if wants_part(request) else PAGE
     return render(request, template, context, status=status)
 
 
 @require_GET
-@access.role_required(Role.PROJECT_MANAGER)
+@access.role_required(Role.PROJECT_MANAGER, Role.UNIT_MANAGER)
 @vary_on_headers("HX-Request")
 def organisation(request):
     form, report = _report(request)
@@ -96,7 +97,7 @@ def organisation(request):
 
 
 @require_GET
-@access.role_required(Role.PROJECT_MANAGER)
+@access.role_required(Role.PROJECT_MANAGER, Role.UNIT_MANAGER)
 @vary_on_headers("HX-Request")
 def organisation_unit(request, pk):
     """A business unit's departments, a page at a time: the overview's row opened."""
@@ -107,7 +108,7 @@ def organisation_unit(request, pk):
 
 @never_cache
 @require_GET
-@access.role_required(Role.PROJECT_MANAGER)
+@access.role_required(Role.PROJECT_MANAGER, Role.UNIT_MANAGER)
 def organisation_export(request):
     """The page's tables: XLSX a sheet each (the default), CSV the one named by `table`."""
     fmt = request.GET.get("format", exports.XLSX)
@@ -130,7 +131,7 @@ def organisation_export(request):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@access.role_required(Role.PROJECT_MANAGER)
+@access.role_required(Role.PROJECT_MANAGER, Role.UNIT_MANAGER)
 def organisation_pdf(request):
     """The report as the page shows it, made now when small. A large one is made by the worker
     when asked for with the page's button (a POST: a link or a crawler starts no work), and
@@ -138,8 +139,8 @@ def organisation_pdf(request):
     form, report = _report(request)
     if report is None:
         return _page(request, form, report, status=INVALID)
-    pdf_form = PdfForm(request.POST if request.method == "POST" else request.GET)
-    with_names = pdf_form.is_valid() and pdf_form.cleaned_data["names"]
+    pdf_form = PdfForm(request.POST if request.method == "POST" else request.GET, user=request.user)
+    with_names = pdf_form.is_valid() and pdf_form.cleaned_data.get("names", False)
     figures = pdf.report_for(request.user, report.period, report.unit)
     back = f"{reverse('trajects:organisation')}?{urlencode(form.query())}"
     if pdf.is_large(figures, with_names):
@@ -169,7 +170,7 @@ def organisation_pdf(request):
 
 @never_cache
 @require_GET
-@access.role_required(Role.PROJECT_MANAGER)
+@access.role_required(Role.PROJECT_MANAGER, Role.UNIT_MANAGER)
 def organisation_report(request, pk):
     """Waits for the worker: the status part asks again every two seconds until ready."""
     job = access.get_visible_or_404(ReportPdf.objects.defer("pdf"), request.user, pk=pk)
@@ -182,7 +183,7 @@ def organisation_report(request, pk):
 
 @never_cache
 @require_GET
-@access.role_required(Role.PROJECT_MANAGER)
+@access.role_required(Role.PROJECT_MANAGER, Role.UNIT_MANAGER)
 def organisation_report_pdf(request, pk):
     job = access.get_visible_or_404(ReportPdf.objects.ready(), request.user, pk=pk)
     period = Period(job.period_start, job.period_end, job.period_label)
