@@ -1,3 +1,4 @@
+import fcntl
 import os
 import socket
 from dataclasses import dataclass
@@ -71,9 +72,19 @@ def weasyprint():
 
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
-    """The static files collected once for every test that runs the production stack."""
-    folder = tmp_path_factory.mktemp("static")
-    manage(production_environment(folder, "sqlite://"), "collectstatic", "--no-input", "-v0")
+    """The static files collected once a run for every test that runs the production stack: with
+    test workers (xdist) the first that needs them collects them in the run's shared folder while
+    the others wait, as hashing and compressing them is the same work each time."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder = shared / "static"
+    with open(shared / "static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # the manifest is written last: without it a collection broke off, and is done again
+        if not (folder / "staticfiles.json").exists():
+            environment = production_environment(folder, "sqlite://")
+            manage(environment, "collectstatic", "--no-input", "-v0")
     return folder
 
 
