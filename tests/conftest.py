@@ -1,9 +1,12 @@
 import fcntl
 import os
 import socket
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from tests.factories import (
@@ -88,8 +91,7 @@ def static_root(tmp_path_factory):
     return folder
 
 
-@pytest.fixture
-def world(db) -> World:
+def make_world() -> World:
     department = DepartmentFactory(name="Inpak")
     other_department = DepartmentFactory(name="Groen")
     trainer = staff_member(Role.TRAINER, department, first_name="Tineke")
@@ -116,6 +118,31 @@ def world(db) -> World:
             department=department, trainer=staff_member(Role.TRAINER, department)
         ),
     )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """One world for a module of many short tests, made once in a transaction that is rolled
+    back at the module's end. Each test's own transaction is a savepoint inside it, so what a
+    test stores is still undone before the next; a test takes a deep copy of the objects, so
+    what it changes in memory is undone too."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            made = make_world()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield made
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 def open_personal_link(client, trajectory):
