@@ -46,6 +46,13 @@ class World:
         return getattr(self, role).user
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The slow tests first: at the end one would keep a worker busy after the others are done.
+    Last, after pytest-django has put the tests that empty the database after the others."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture
 def no_network(monkeypatch):
     """Every attempt to open a connection fails, and is listed: a PDF renders offline."""

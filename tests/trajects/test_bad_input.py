@@ -84,6 +84,7 @@ VALUES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,
