@@ -13,7 +13,7 @@ from wpo.serving import production_environment
 
 # a tiny demo built, static files collected, every page, the PDFs and certificates rendered:
 # about a minute and a half on a busy machine
-pytestmark = [pytest.mark.timeout(600), pytest.mark.xdist_group("bench")]
+pytestmark = pytest.mark.timeout(600)
 
 PAGES = [
     "trainer home",

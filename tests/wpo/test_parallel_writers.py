@@ -30,9 +30,6 @@ from wpo.forms import DATETIME_FORMAT
 from wpo.models import Role
 from wpo.serving import Answer, Phone
 
-# the production stacks of the module, on one test worker and started before the short tests
-pytestmark = pytest.mark.xdist_group("parallel_writers")
-
 # Five phones of one trainer on one participant: every save waits for the same row lock. Five
 # trainers with a participant each: they only share the database.
 ON_ONE_TRAJECTORY = 5

@@ -10,9 +10,6 @@ import pytest
 
 from tests.serving import gunicorn, production_environment
 
-# one gunicorn for the module's tests: they run together on one test worker
-pytestmark = pytest.mark.xdist_group("serve")
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, static_root):
