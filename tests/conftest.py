@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from xdist.scheduler import LoadScopeScheduling
 
 from tests.factories import (
     DepartmentFactory,
@@ -45,41 +44,6 @@ class World:
         if role == "admin":
             return self.admin
         return getattr(self, role).user
-
-
-# The modules whose tests share a costly fixture of their own (a benchmark run, a gunicorn): with
-# test workers each runs whole on one of them, and these start first.
-ON_ONE_WORKER = (
-    "tests/wpo/test_bench.py",
-    "tests/wpo/test_parallel_writers.py",
-    "tests/wpo/test_serve.py",
-)
-
-
-class NextFreeWorker(LoadScopeScheduling):
-    """Each test goes to the next worker that is free (xdist's `load` sends long runs of tests
-    ahead, so one worker could still have minutes of them when the others are done), except the
-    modules ON_ONE_WORKER. Larger units start first; the rest keep the collection's order.
-    (`--dist loadgroup` would do this with marks, but does not group under pytest 9.2:
-    pytest-xdist#1386.)"""
-
-    def _split_scope(self, nodeid: str) -> str:
-        module = nodeid.partition("::")[0]
-        return module if module in ON_ONE_WORKER else nodeid
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_xdist_make_scheduler(config, log):
-    if config.getvalue("dist") == "load":  # what -n chooses; another --dist is left alone
-        return NextFreeWorker(config, log)
-    return None
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The slow tests first: at the end one would keep a worker busy after the others are done.
-    Last, after pytest-django has put the tests that empty the database after the others."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture

@@ -84,7 +84,6 @@ VALUES = st.one_of(
 )
 
 
-@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,

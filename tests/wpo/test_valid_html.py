@@ -195,7 +195,6 @@ def vnu_errors(jar: Path, pages: Pages) -> list[str]:
     return errors
 
 
-@pytest.mark.slow
 @pytest.mark.timeout(300)  # the demo, a walk of its pages and one Java run
 def test_every_page_of_every_role_is_valid_html(world, tmp_path):
     jar = vnu_jar()
