@@ -11,8 +11,7 @@ from django.test import override_settings
 from wpo import bench
 from wpo.serving import production_environment
 
-# a tiny demo built, static files collected, every page, the PDFs and certificates rendered:
-# about a minute and a half on a busy machine
+# a tiny demo built, every page, the PDFs and certificates rendered: minutes on a busy machine
 pytestmark = pytest.mark.timeout(600)
 
 PAGES = [
