@@ -11,8 +11,8 @@ DEV := DJANGO_DEBUG=1
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); echo "Install python3-venv (apt-get install python3-venv) and try again."; exit 1; }
 
+# The venv's own pip (23 on Debian 12) installs the project from pyproject.toml: no upgrade.
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 

@@ -1,8 +1,12 @@
+import fcntl
 import os
 import socket
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from tests.factories import (
@@ -73,14 +77,23 @@ def weasyprint():
 
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
-    """The static files collected once for every test that runs the production stack."""
-    folder = tmp_path_factory.mktemp("static")
-    manage(production_environment(folder, "sqlite://"), "collectstatic", "--no-input", "-v0")
+    """The static files collected once a run for every test that runs the production stack: with
+    test workers (xdist) the first that needs them collects them in the run's shared folder while
+    the others wait, as hashing and compressing them is the same work each time."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent
+    folder = shared / "static"
+    with open(shared / "static.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        # the manifest is written last: without it a collection broke off, and is done again
+        if not (folder / "staticfiles.json").exists():
+            environment = production_environment(folder, "sqlite://")
+            manage(environment, "collectstatic", "--no-input", "-v0")
     return folder
 
 
-@pytest.fixture
-def world(db) -> World:
+def make_world() -> World:
     department = DepartmentFactory(name="Inpak")
     other_department = DepartmentFactory(name="Groen")
     trainer = staff_member(Role.TRAINER, department, first_name="Tineke")
@@ -109,6 +122,31 @@ def world(db) -> World:
             department=department, trainer=staff_member(Role.TRAINER, department)
         ),
     )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    """One world for a module of many short tests, made once in a transaction that is rolled
+    back at the module's end. Each test's own transaction is a savepoint inside it, so what a
+    test stores is still undone before the next; a test takes a deep copy of the objects, so
+    what it changes in memory is undone too."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            made = make_world()
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    yield made
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 def open_personal_link(client, trajectory):

@@ -9,6 +9,7 @@ The participant is a role of its own: no login, but the session their personal l
 (for `world.trajectory`). Every staff page sends them to log in; their own pages show only
 their own trajectory."""
 
+import copy
 import uuid
 
 import pytest
@@ -137,6 +138,13 @@ def kick_off(w):
 
 def escalation(w):
     return EscalationFactory(raised_by=w.coach, department=w.department)
+
+
+@pytest.fixture
+def world(module_world, db):
+    """The module's world (tests/conftest.py), built once for its hundreds of rows: each row's
+    objects and requests are undone before the next, and each row has its own copy."""
+    return copy.deepcopy(module_world)
 
 
 # name: (method, kwargs from the world, expected outcome per role). "get" is a page that only
