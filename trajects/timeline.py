@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from trajects.models import Phase
 
@@ -91,12 +91,12 @@ def _skill_events(chosen):
 
 
 STEPS = [
-    ("introduced_on", _lazy("Assignment introduced")),
-    ("get_started_on", _lazy("Get-started task done")),
-    ("look_back_done_on", _lazy("Look-back task done")),
-    ("goal_reached_on", _lazy("Learning goal reached: independent week")),
-    ("passed_on", _lazy("Assignment passed")),
-    ("stopped_on", _lazy("Assignment stopped")),
+    ("introduced_on", gettext_lazy("Assignment introduced")),
+    ("get_started_on", gettext_lazy("Get-started task done")),
+    ("look_back_done_on", gettext_lazy("Look-back task done")),
+    ("goal_reached_on", gettext_lazy("Learning goal reached: independent week")),
+    ("passed_on", gettext_lazy("Assignment passed")),
+    ("stopped_on", gettext_lazy("Assignment stopped")),
 ]
 
 

@@ -94,6 +94,7 @@ def test_an_escalation_is_followed_up_both_ways_and_solved_with_its_thread_kept(
     page.get_by_role("link", name="Geen tijd voor WPO").click()
     page.get_by_label("Je bericht").fill("Het eerste uur van elke dienst.")
     page.get_by_role("button", name="Toevoegen aan het gesprek").click()
+    expect(page.locator(".thread")).to_contain_text("Het eerste uur van elke dienst.")
     log_out(page)
     run_worker()
     assert outbox.outbox[-1].to == ["carla@example.nl"]
