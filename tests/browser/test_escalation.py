@@ -72,6 +72,7 @@ def test_an_escalation_is_followed_up_both_ways_and_solved_with_its_thread_kept(
     page.get_by_role("link", name="Geen tijd voor WPO").click()
     page.get_by_label("Je antwoord aan de coach").fill("Eén uur per week is voor WPO.")
     page.get_by_role("button", name="Antwoord versturen").click()
+    expect(page.get_by_role("status")).to_contain_text("Het antwoord is verstuurd")
     log_out(page)
     run_worker()
     assert outbox.outbox[-1].to == ["carla@example.nl"]
