@@ -193,6 +193,21 @@ def own_people_q(user, prefix: str = "") -> Q:
     return own | person_q(user, prefix)
 
 
+def meeting_invitees_shown(user, meeting, invited_ids) -> tuple[set, set]:
+    """Of a meeting's invitees, whom `user` sees on its page and whose attendance: the
+    organiser and the project manager everyone and everything; an invitee everyone, with the
+    attendance of their own people only; a coach of one of its departments only their own."""
+    invited = set(invited_ids)
+    if sees_whole_meeting(user, meeting):
+        return invited, invited
+    own = set(
+        Person.objects.filter(own_people_q(user))
+        .filter(pk__in=invited)
+        .values_list("pk", flat=True)
+    )
+    return (invited if scope_of(user).person_id in invited else own), own
+
+
 def may_read_meeting_notes(user, meeting, department_ids) -> bool:
     """The notes of a meeting speak of everyone who came: the organiser, the project manager
     and the coaches of its departments read them; an invitee only of a meeting that has no

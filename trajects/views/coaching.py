@@ -172,19 +172,14 @@ def _invitee_rows(request, meeting, is_organiser) -> list[Invitee]:
     attendances = meeting.attendances.select_related("person__user").order_by(
         "person__last_name", "person__first_name"
     )
-    person_id = access.scope_of(request.user).person_id
-    rows = [Invitee(a.person, a.attended) for a in attendances]
-    if not access.sees_whole_meeting(request.user, meeting):
-        own = set(
-            Person.objects.filter(access.own_people_q(request.user))
-            .filter(pk__in=[row.person.pk for row in rows])
-            .values_list("pk", flat=True)
-        )
-        if person_id not in {row.person.pk for row in rows}:
-            rows = [row for row in rows if row.person.pk in own]
-        for row in rows:
-            if row.person.pk not in own:
-                row.attended = None
+    shown, attendance_known = access.meeting_invitees_shown(
+        request.user, meeting, [a.person_id for a in attendances]
+    )
+    rows = [
+        Invitee(a.person, a.attended if a.person_id in attendance_known else None)
+        for a in attendances
+        if a.person_id in shown
+    ]
     if is_organiser:
         latest = {m.recipient_id: m for m in meeting.mails.order_by("created_at", "pk")}
         for row in rows:
