@@ -27,11 +27,13 @@ run: install
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # One worker more than the cores: the browser tests and the production-stack tests spend much of
-# their time waiting on Chromium and gunicorn. `make test JOBS=0` runs in one process.
+# their time waiting on Chromium and gunicorn. `make test JOBS=0` runs in one process. A module
+# stays on one worker (its module-wide fixtures are made once), and the long ones start first
+# (tests/conftest.py).
 JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 test: install
-	$(BIN)/python -m pytest --numprocesses $(JOBS)
+	$(BIN)/python -m pytest --numprocesses $(JOBS) --dist loadfile
 
 # The production stack on this machine: debug off, hashed and compressed static files served by
 # whitenoise, gunicorn (docs/deploy.md). Same database and demo logins as `make run`, plain http

@@ -155,3 +155,8 @@ def open_personal_link(client, trajectory):
     response = client.get(reverse("trajects:participant_open", args=[token]))
     assert response.status_code == 302
     return token
+
+
+def pytest_collection_modifyitems(items):
+    # The long modules go to the test workers first, so the run does not end waiting on one.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)

@@ -70,6 +70,9 @@ const drafts = (() => {
     const { requestConfig, xhr } = event.detail;
     const elt = requestConfig.elt;
     if (isSave(elt) && xhr.status >= 200 && xhr.status < 400 && !xhr.getResponseHeader("HX-Redirect")) {
+      // a keystroke's timer still running would write the saved text back as a draft, and the
+      // form that comes back would be filled with it
+      clearTimeout(waiting.get(elt));
       forget(elt.action);
     }
   });

@@ -15,7 +15,7 @@ from tests.factories import (
 )
 from trajects.services.participant import make_link
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 
 def serious(page) -> list[str]:

@@ -11,7 +11,7 @@ from tests.browser.conftest import log_in, log_out
 from tests.browser.test_accessibility import serious
 from tests.factories import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 
 def run_worker():

@@ -19,7 +19,7 @@ from trajects.services.participant import make_link
 from wpo.idempotency import TOKEN_FIELD
 from wpo.models import Submission
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.long]
 
 
 def test_the_participant_works_on_their_own_page(

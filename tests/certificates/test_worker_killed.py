@@ -19,6 +19,8 @@ from certificates.services import request_batch
 from tests.factories import CertificateFactory, UserFactory
 from tests.serving import ROOT, production_environment
 
+pytestmark = pytest.mark.long
+
 # enough pages that the first worker is still busy when it is killed
 CERTIFICATES = 30
 # the other worker takes up a task whose worker has been silent this long

@@ -19,6 +19,8 @@ from tests.factories import (
 from trajects import forms
 from trajects.models import Outcome
 
+pytestmark = pytest.mark.long
+
 FIELDS = sorted(
     {
         name

@@ -12,7 +12,7 @@ from wpo import bench
 from wpo.serving import production_environment
 
 # a tiny demo built, every page, the PDFs and certificates rendered: minutes on a busy machine
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.timeout(600), pytest.mark.long]
 
 PAGES = [
     "trainer home",

@@ -30,6 +30,8 @@ from wpo.forms import DATETIME_FORMAT
 from wpo.models import Role
 from wpo.serving import Answer, Phone
 
+pytestmark = pytest.mark.long
+
 # Five phones of one trainer on one participant: every save waits for the same row lock. Five
 # trainers with a participant each: they only share the database.
 ON_ONE_TRAJECTORY = 5

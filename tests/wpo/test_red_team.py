@@ -27,6 +27,8 @@ from tests.factories import ParticipantWordsFactory
 from tests.wpo.test_access_matrix import MATRIX, STAFF, outcome
 from trajects.services.participant import make_link
 
+pytestmark = pytest.mark.long
+
 SECRET = "Mijn geheime antwoord"
 NOT_FOUND, NOT_ALLOWED = 404, 405
 

@@ -23,7 +23,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.wpo.test_access_matrix import INVALID, MATRIX, OK, ROLES, enter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 
 SEEN = {OK, INVALID}
 # A part htmx swaps in is checked inside a page of its own; a label in it may name a heading of
