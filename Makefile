@@ -26,11 +26,11 @@ run: install
 	$(DEV) $(BIN)/python manage.py db_worker --verbosity 0 & trap 'kill $$! 2>/dev/null' EXIT; \
 	$(DEV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# One worker more than the cores: the browser tests and the production-stack tests spend much of
-# their time waiting on Chromium and gunicorn. `make test JOBS=0` runs in one process. A module
+# A test worker per core: a third on two cores made the run half again as long (Chromium, gunicorn
+# and the workers then fight over the cores). `make test JOBS=0` runs in one process. A module
 # stays on one worker (its module-wide fixtures are made once), and the long ones start first
 # (tests/conftest.py).
-JOBS ?= $(shell echo $$(( $$(nproc) + 1 )))
+JOBS ?= $(shell nproc)
 
 test: install
 	$(BIN)/python -m pytest --numprocesses $(JOBS) --dist loadfile

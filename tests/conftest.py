@@ -75,14 +75,61 @@ def weasyprint():
     return weasyprint
 
 
+def _run_folder(tmp_path_factory):
+    """The folder the run's test workers (xdist) share: what one makes there, the others use."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, tmp_path_factory):
+    """Each worker's test database, a copy of one migrated once a run (Django's own cloning, as
+    its parallel test runner does): migrating a database took seconds per worker, and the copy
+    a fraction of one. Without workers the run migrates its own, as pytest-django does."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        with django_db_blocker.unblock():
+            made = setup_databases(verbosity=0, interactive=False)
+        yield
+        with django_db_blocker.unblock():
+            teardown_databases(made, verbosity=0)
+        return
+    creation = connection.creation
+    test_name = connection.settings_dict["TEST"]
+    # the copies are named after it with _gw0, _gw1..., as pytest-django names them
+    template = creation._get_test_db_name()
+    if connection.vendor == "sqlite":
+        template = str(_run_folder(tmp_path_factory) / "tests.sqlite3")
+    with django_db_blocker.unblock():
+        with open(_run_folder(tmp_path_factory) / "database.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            ready = _run_folder(tmp_path_factory) / "database.ready"
+            test_name["NAME"] = template
+            if not ready.exists():
+                setup_databases(verbosity=0, interactive=False)
+                ready.touch()
+            # closed first: SQLite's last connection moves its log into the file being copied,
+            # and PostgreSQL copies no database anyone is connected to
+            connection.close()
+            connection.settings_dict["NAME"] = template
+            creation.clone_test_db(suffix=worker, verbosity=0)
+        connection.settings_dict.update(creation.get_test_db_clone_settings(worker))
+        test_name["NAME"] = connection.settings_dict["NAME"]
+    yield
+    with django_db_blocker.unblock():
+        connection.close()
+        creation._destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def static_root(tmp_path_factory):
     """The static files collected once a run for every test that runs the production stack: with
     test workers (xdist) the first that needs them collects them in the run's shared folder while
     the others wait, as hashing and compressing them is the same work each time."""
-    shared = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = shared.parent
+    shared = _run_folder(tmp_path_factory)
     folder = shared / "static"
     with open(shared / "static.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
