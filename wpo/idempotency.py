@@ -19,7 +19,9 @@ page loaded before tokens existed, a test) is carried out as before, unprotected
 
 import datetime
 import hashlib
+import math
 import secrets
+import time
 from functools import wraps
 
 from django.db import IntegrityError, transaction
@@ -34,6 +36,8 @@ TOKEN_LENGTH = 64  # the column; a longer value was not made by us and is ignore
 # stored answer holds what was typed.
 KEPT_FOR = datetime.timedelta(hours=24)
 REPLAYED_HEADERS = {"location", "content-type"}  # and every HX-* header
+PRUNE_EVERY_SECONDS = 60
+_pruned_at = -math.inf  # time.monotonic() of this process's last prune
 
 
 def new_token() -> str:
@@ -50,10 +54,7 @@ def idempotent(view):
         poster = _poster(request)
         if not token or len(token) > TOKEN_LENGTH or poster is None:
             return view(request, *args, **kwargs)
-        # Pruned here, in its own short statement: no cron to forget, and kept out of the
-        # claim's transaction, where on PostgreSQL concurrent posts would queue on the same
-        # expired rows.
-        Submission.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
+        _prune()
         with transaction.atomic():
             claim, answered = _claim(poster, token)
             if answered:
@@ -67,6 +68,19 @@ def idempotent(view):
 
     carried_out_once.idempotent = True
     return carried_out_once
+
+
+def _prune():
+    """Remove the expired answers, at most once a minute per process. Here, in a short
+    statement of its own: no cron to forget, and kept out of the claim's transaction, where on
+    PostgreSQL concurrent posts would queue on the same expired rows. Not on every post: on
+    SQLite each prune takes the write lock, and eight phones saving at once then queued twice
+    per save. (A token whose answer expired is claimed anew in `_claim`, pruned or not.)"""
+    global _pruned_at
+    if time.monotonic() - _pruned_at < PRUNE_EVERY_SECONDS:
+        return
+    _pruned_at = time.monotonic()
+    Submission.objects.filter(created_at__lt=timezone.now() - KEPT_FOR).delete()
 
 
 def _poster(request) -> dict | None:
@@ -83,6 +97,9 @@ def _poster(request) -> dict | None:
 def _claim(poster, token):
     """(the new claim, None), or (None, the stored answer) when the token was used already.
     Waits for a post of the same token still in progress."""
+    Submission.objects.filter(
+        **poster, token=token, created_at__lt=timezone.now() - KEPT_FOR
+    ).delete()
     try:
         with transaction.atomic():
             return Submission.objects.create(**poster, token=token), None

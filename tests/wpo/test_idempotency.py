@@ -4,6 +4,7 @@ moment with one form's token store one record, and the repeat gets the first ans
 import datetime
 import re
 import threading
+import time
 
 import pytest
 from django.db import IntegrityError, connection
@@ -37,6 +38,7 @@ from trajects.models import (
     Trajectory,
 )
 from trajects.services.participant import make_link
+from wpo import idempotency
 from wpo.forms import DATETIME_FORMAT
 from wpo.idempotency import KEPT_FOR, TOKEN_FIELD
 from wpo.models import Submission
@@ -195,16 +197,41 @@ def test_a_post_out_of_scope_claims_no_token(client, world):
     assert not Submission.objects.exists()
 
 
-def test_stored_answers_are_removed_after_a_day(trainer, world):
-    old = SubmissionFactory(user=world.trainer.user, token="tap-1")
+def expired_answer(world, token):
+    old = SubmissionFactory(user=world.trainer.user, token=token)
     Submission.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - KEPT_FOR - datetime.timedelta(minutes=1)
     )
+    return old
+
+
+def test_a_token_whose_answer_expired_is_carried_out_again(trainer, world, monkeypatch):
+    monkeypatch.setattr(idempotency, "_pruned_at", time.monotonic())  # pruned a moment ago
+    old = expired_answer(world, "tap-1")
 
     trainer.post(note_url(world), {"text": "Een dag later.", TOKEN_FIELD: "tap-1"})
 
     assert FloorNote.objects.count() == 1
     assert not Submission.objects.filter(pk=old.pk).exists()
+
+
+def test_stored_answers_are_removed_after_a_day(trainer, world, monkeypatch):
+    monkeypatch.setattr(idempotency, "_pruned_at", time.monotonic() - 61)
+    old = expired_answer(world, "tap-1")
+
+    trainer.post(note_url(world), {"text": "Iets anders.", TOKEN_FIELD: "tap-2"})
+
+    assert not Submission.objects.filter(pk=old.pk).exists()
+
+
+def test_expired_answers_are_removed_once_a_minute_not_at_every_post(trainer, world, monkeypatch):
+    """Each removal takes SQLite's write lock: phones saving at once would queue twice."""
+    monkeypatch.setattr(idempotency, "_pruned_at", time.monotonic() - 30)
+    old = expired_answer(world, "tap-1")
+
+    trainer.post(note_url(world), {"text": "Iets anders.", TOKEN_FIELD: "tap-2"})
+
+    assert Submission.objects.filter(pk=old.pk).exists()
 
 
 def moment(days):
