@@ -959,6 +959,15 @@ class GuidanceConversation(Versioned):
                 name="conversation_confirmation_held_with_initials_or_own_page",
             ),
         ]
+        indexes = [
+            # The next planned conversation of a trajectory, and the coach's week, look for the
+            # few planned ones among every conversation ever held, which grow with every year.
+            models.Index(
+                fields=["trajectory", "planned_at"],
+                condition=Q(held_at__isnull=True),
+                name="conversation_planned_by_time",
+            ),
+        ]
 
     def __str__(self):
         when = self.held_at or self.planned_at
