@@ -95,7 +95,8 @@ def test_a_note_whose_answer_was_lost_is_stored_once_when_sent_again(phone, worl
         answered.append(route.fetch().status)
         route.fulfill(status=503, body="Even niet bereikbaar")
 
-    phone.route("**/notes/", lose_the_first_answer)
+    # the context routes what the service worker sends on too; the page only its own requests
+    phone.context.route("**/notes/", lose_the_first_answer)
     write_note(phone, "Vroeg om hulp bij de storing.")
     expect(phone.locator("#note-form")).to_contain_text(QUEUED)
     assert answered == [200]
@@ -223,7 +224,7 @@ def outbox_size(phone):
 def test_logging_out_empties_the_device_after_a_warning(phone, world):
     open_participant(phone, world)
     cached_for_reading_offline(phone)
-    phone.route("**/notes/", lambda route: route.fulfill(status=503))
+    phone.context.route("**/notes/", lambda route: route.fulfill(status=503))
     write_note(phone, "Nog niet verzonden.")
     expect(waiting(phone)).to_have_text("1 opslag nog niet verzonden")
     phone.locator("#note-form [name=text]").fill("Een concept.")
