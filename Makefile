@@ -29,11 +29,11 @@ run: install
 # A test worker per core: a third on two cores made the run half again as long (Chromium, gunicorn
 # and the workers then fight over the cores). `make test JOBS=0` runs in one process. A module
 # stays on one worker (its module-wide fixtures are made once), and the long ones start first
-# (tests/conftest.py).
+# (tests/conftest.py; xdist would otherwise start the modules with the most tests first).
 JOBS ?= $(shell nproc)
 
 test: install
-	$(BIN)/python -m pytest --numprocesses $(JOBS) --dist loadfile
+	$(BIN)/python -m pytest --numprocesses $(JOBS) --dist loadfile --no-loadscope-reorder
 
 # The production stack on this machine: debug off, hashed and compressed static files served by
 # whitenoise, gunicorn (docs/deploy.md). Same database and demo logins as `make run`, plain http
