@@ -116,7 +116,9 @@ def test_a_double_tap_on_save_stores_the_answer_once(phone, world):
     box = save.bounding_box()  # found now: while a post is on its way, locators wait for it
     posts, held = [], []
     phone.on("request", lambda request: request.method == "POST" and posts.append(request))
-    phone.context.route("**/vraag/1/", lambda route: route.continue_() if held else held.append(route))
+    phone.context.route(
+        "**/vraag/1/", lambda route: route.continue_() if held else held.append(route)
+    )
 
     phone.mouse.click(box["x"] + 5, box["y"] + 5)
     while not held:

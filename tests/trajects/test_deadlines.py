@@ -39,6 +39,11 @@ def starting(world):
     return TrajectorySkillFactory(trajectory=deadlines.refresh(world.trajectory))
 
 
+def test_the_test_worlds_trajectories_start_with_the_dates_their_rows_say(world):
+    """The factory sets them without asking the rows: it must agree with them."""
+    assert no_drift()
+
+
 def test_every_step_stores_the_dates_its_rows_say(world, starting):
     trajectory = world.trajectory
     assignment = AssignmentFactory(skill=starting.skill)
