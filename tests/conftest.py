@@ -101,12 +101,13 @@ def django_db_setup(request, django_test_environment, django_db_blocker, tmp_pat
     test_name = connection.settings_dict["TEST"]
     # the copies are named after it with _gw0, _gw1..., as pytest-django names them
     template = creation._get_test_db_name()
+    shared = _run_folder(tmp_path_factory)
     if connection.vendor == "sqlite":
-        template = str(_run_folder(tmp_path_factory) / "tests.sqlite3")
+        template = str(shared / "tests.sqlite3")
     with django_db_blocker.unblock():
-        with open(_run_folder(tmp_path_factory) / "database.lock", "w") as lock:
+        with open(shared / "database.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            ready = _run_folder(tmp_path_factory) / "database.ready"
+            ready = shared / "database.ready"
             test_name["NAME"] = template
             if not ready.exists():
                 setup_databases(verbosity=0, interactive=False)

@@ -97,14 +97,15 @@ def _poster(request) -> dict | None:
 def _claim(poster, token):
     """(the new claim, None), or (None, the stored answer) when the token was used already.
     Waits for a post of the same token still in progress."""
-    Submission.objects.filter(
-        **poster, token=token, created_at__lt=timezone.now() - KEPT_FOR
-    ).delete()
     try:
         with transaction.atomic():
             return Submission.objects.create(**poster, token=token), None
     except IntegrityError:
-        return None, Submission.objects.get(**poster, token=token)
+        answered = Submission.objects.get(**poster, token=token)
+    if answered.created_at < timezone.now() - KEPT_FOR:
+        answered.delete()  # expired, and not pruned yet (`_prune`): a post of its own
+        return _claim(poster, token)
+    return None, answered
 
 
 def _succeeded(response) -> bool:
