@@ -60,14 +60,36 @@ def idempotent(view):
             if answered:
                 return _replay(answered)
             response = view(request, *args, **kwargs)
-            if _succeeded(response):
-                _remember(claim, response)
-            else:
+            if not _succeeded(response):
                 claim.delete()
+                return response
+            later = isinstance(response, AnswerAfterCommit)
+            _remember(claim, response.provisional if later else response)
+        if later:
+            _remember(claim, response.render())
         return response
 
     carried_out_once.idempotent = True
     return carried_out_once
+
+
+class AnswerAfterCommit(HttpResponse):
+    """An answer that `draw()` makes once the post's transaction has committed (see above);
+    until then a repeat of the token gets `provisional`: by default, for htmx, the page drawn
+    again, which shows what was saved. Without `@idempotent`, Django draws it as it draws a
+    TemplateResponse, before the middleware sees the answer."""
+
+    def __init__(self, draw, provisional=None):
+        super().__init__()
+        self.draw = draw
+        self.provisional = provisional or HttpResponse(headers={"HX-Refresh": "true"})
+        self.drawn = False
+
+    def render(self):
+        if not self.drawn:
+            self.content = self.draw()
+            self.drawn = True
+        return self
 
 
 def _prune():

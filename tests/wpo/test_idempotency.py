@@ -38,6 +38,7 @@ from trajects.models import (
     Trajectory,
 )
 from trajects.services.participant import make_link
+from trajects.views import trainer as trainer_views
 from wpo import idempotency
 from wpo.forms import DATETIME_FORMAT
 from wpo.idempotency import KEPT_FOR, TOKEN_FIELD
@@ -114,6 +115,41 @@ def test_a_note_posted_twice_is_stored_once_and_both_get_the_same_answer(trainer
 
     assert FloorNote.objects.count() == 1
     assert (second.status_code, second.content) == (first.status_code, first.content)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saves_answer_is_drawn_after_its_transaction_committed(trainer, world, monkeypatch):
+    """Reading and rendering the participant page's parts does not hold the write lock."""
+    drawn_in_transaction = []
+    draw = trainer_views.render_to_string
+
+    def watched(*args, **kwargs):
+        drawn_in_transaction.append(connection.in_atomic_block)
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(trainer_views, "render_to_string", watched)
+
+    trainer.post(note_url(world), {"text": "Werkt netjes.", TOKEN_FIELD: "tap-1"}, **HTMX)
+
+    assert drawn_in_transaction
+    assert not any(drawn_in_transaction)
+
+
+def test_a_repeat_of_a_save_whose_answer_was_never_drawn_shows_the_page_again(world, monkeypatch):
+    """The worker died (or failed) after the note was stored, before its answer was: the repeat
+    is not carried out again, and reloads the page, which shows the note."""
+    trainer = Client(raise_request_exception=False)
+    trainer.force_login(world.trainer.user)
+    data = {"text": "Vroeg zelf om uitleg.", TOKEN_FIELD: "tap-1"}
+    with monkeypatch.context() as broken:
+        broken.setattr(trainer_views, "render_to_string", None)
+        failed = trainer.post(note_url(world), data, **HTMX)
+
+    repeat = trainer.post(note_url(world), data, **HTMX)
+
+    assert failed.status_code == 500
+    assert FloorNote.objects.count() == 1
+    assert (repeat.status_code, repeat["HX-Refresh"]) == (200, "true")
 
 
 def test_the_same_note_written_again_on_the_next_form_is_stored_again(trainer, world):

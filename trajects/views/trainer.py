@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -36,7 +36,7 @@ from trajects.models import (
 )
 from wpo import access
 from wpo.http import INVALID, pdf_response, posted_from, run_step, wants_part
-from wpo.idempotency import idempotent
+from wpo.idempotency import AnswerAfterCommit, idempotent
 from wpo.models import Department, Person, Role
 from wpo.services import why_not
 
@@ -304,17 +304,25 @@ def _saved(request, trajectory, section, message, *, new, gone=(), note=None):
         if note:
             messages.warning(request, note)
         return redirect("trajects:trajectory", pk=trajectory.pk)
-    context = _detail_context(
-        request, _detail(request, trajectory.pk), saved=message, saved_note=note
-    )
-    html = render_to_string(f"{DETAIL}#{section}", context, request)
-    shown = context["events"]
-    if new and all(event.key in new for event in shown):
-        gone = {*gone, "none"}  # the first events: "nothing recorded yet" goes
-    context |= {"oob": True, "new_events": timeline.placed(shown, new), "gone_events": gone}
-    for other in ("status", "new-events"):
-        html += render_to_string(f"{DETAIL}#{other}", context, request)
-    return HttpResponse(html)
+
+    def draw():
+        context = _detail_context(
+            request, _detail(request, trajectory.pk), saved=message, saved_note=note
+        )
+        html = render_to_string(f"{DETAIL}#{section}", context, request)
+        shown, gone_events = context["events"], set(gone)
+        if new and all(event.key in new for event in shown):
+            gone_events.add("none")  # the first events: "nothing recorded yet" goes
+        context |= {
+            "oob": True,
+            "new_events": timeline.placed(shown, new),
+            "gone_events": gone_events,
+        }
+        for other in ("status", "new-events"):
+            html += render_to_string(f"{DETAIL}#{other}", context, request)
+        return html
+
+    return AnswerAfterCommit(draw)
 
 
 def _refused(request, trajectory, section, **bound):
