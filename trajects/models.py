@@ -63,6 +63,13 @@ def _day(day: datetime.date) -> dict:
     return {"day": formats.date_format(day, "j F")}
 
 
+def _count(rows):
+    """How many of `rows` (a queryset with an `OuterRef`), as a subquery. A plain COUNT, not
+    Django's `Count`, which would group by the outer row's columns."""
+    counted = rows.values(n=models.Func(F("pk"), function="COUNT"))
+    return Subquery(counted, output_field=models.IntegerField())
+
+
 def open_progress():
     """Prefetch for a trajectory: each chosen skill's assignment in progress, as
     `open_progress` (see `Trajectory.current_progress`)."""
@@ -1188,12 +1195,16 @@ class Meeting(models.Model):
             )
 
         def for_list(self):
+            """With who is invited and who was there counted per meeting listed, through the
+            attendance index: joining every attendance and grouping read them all (the
+            planner cannot tell how few meetings the scope leaves)."""
+            attendances = MeetingAttendance.objects.filter(meeting=OuterRef("pk")).order_by()
             return (
                 self.select_related("organiser", "trainer")
                 .prefetch_related("departments")
                 .annotate(
-                    invited=models.Count("attendances"),
-                    present=models.Count("attendances", filter=Q(attendances__attended=True)),
+                    invited=_count(attendances),
+                    present=_count(attendances.filter(attended=True)),
                 )
             )
 
