@@ -347,24 +347,14 @@ class Trajectory(models.Model):
                 .with_conversation_dates()
             )
 
-        def with_detail(self, latest: int | None = None):
-            """Everything the participant page shows, in a fixed number of queries: every
-            planned conversation (`planned_conversations`), and the held ones
-            (`held_conversations`) and the notes (`written_notes`), newest first, or with
-            `latest` only that many of each and one more (so the page knows there is more to
-            show), however long the trajectory ran."""
+        def with_detail(self):
+            """What the participant page shows of a trajectory, but for what grows with every
+            week (`Trajectory.read_records`), in a fixed number of queries: the chosen skills
+            and their assignments, every planned conversation (`planned_conversations`), the
+            participant's words, pauses and phase changes."""
             progress = AssignmentProgress.objects.select_related("assignment").order_by(
                 "introduced_on", "pk"
             )
-            conversations = GuidanceConversation.objects.select_related(
-                "second_assessor", "progress__assignment"
-            )
-            held = conversations.held().order_by("-held_at", "-pk")
-            notes = FloorNote.objects.select_related(
-                "author__person", "progress__assignment"
-            ).order_by("-written_at", "-pk")
-            if latest is not None:
-                held, notes = held[: latest + 1], notes[: latest + 1]
             return (
                 self.select_related(
                     "participant",
@@ -386,13 +376,13 @@ class Trajectory(models.Model):
                         ),
                     ),
                     Prefetch("skills__progress", queryset=progress),
-                    Prefetch("conversations", queryset=held, to_attr="held_conversations"),
                     Prefetch(
                         "conversations",
-                        queryset=conversations.planned().order_by("planned_at"),
+                        queryset=GuidanceConversation.objects.planned()
+                        .select_related("second_assessor", "progress__assignment")
+                        .order_by("planned_at"),
                         to_attr="planned_conversations",
                     ),
-                    Prefetch("notes", queryset=notes, to_attr="written_notes"),
                     Prefetch("pauses", queryset=Pause.objects.order_by("starts_on")),
                     Prefetch("phase_changes", queryset=PhaseChange.objects.select_related("by")),
                 )
@@ -459,6 +449,24 @@ class Trajectory(models.Model):
         }
         if errors:
             raise ValidationError(errors)
+
+    def read_records(self, latest: int | None = None) -> "Trajectory":
+        """The held conversations (`held_conversations`) and the floor notes (`written_notes`),
+        newest first; with `latest` only that many of each and one more (so the page knows
+        there is more to show), however long the trajectory ran. Two queries with a LIMIT:
+        for one trajectory, a prefetch would number every row of it in a window."""
+        held = (
+            self.conversations.held()
+            .select_related("second_assessor", "progress__assignment")
+            .order_by("-held_at", "-pk")
+        )
+        notes = self.notes.select_related("author__person", "progress__assignment").order_by(
+            "-written_at", "-pk"
+        )
+        if latest is not None:
+            held, notes = held[: latest + 1], notes[: latest + 1]
+        self.held_conversations, self.written_notes = list(held), list(notes)
+        return self
 
     @property
     def is_open(self) -> bool:

@@ -1,5 +1,5 @@
 """What happened in a trajectory, newest first, from the rows `Trajectory.objects.with_detail()`
-already fetched: building it costs no query."""
+and `Trajectory.read_records()` fetched: building it costs no query."""
 
 import datetime
 from dataclasses import dataclass

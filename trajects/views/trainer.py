@@ -268,7 +268,8 @@ def _detail_context(request, trajectory, **bound):
 
 def _detail(request, pk):
     latest = None if _whole_timeline(request) else TIMELINE_SHOWN
-    return access.get_visible_or_404(Trajectory.objects.with_detail(latest), request.user, pk=pk)
+    trajectory = access.get_visible_or_404(Trajectory.objects.with_detail(), request.user, pk=pk)
+    return trajectory.read_records(latest)
 
 
 @require_GET
