@@ -14,7 +14,16 @@ from simple_history.models import HistoricalRecords
 from assignments.models import Assignment, Level, Skill
 from assignments.pictograms import Feeling
 from wpo import access
-from wpo.models import Department, Membership, Miss, Person, Role, Versioned, recorded_by
+from wpo.models import (
+    BusinessUnit,
+    Department,
+    Membership,
+    Miss,
+    Person,
+    Role,
+    Versioned,
+    recorded_by,
+)
 
 
 def check_progress_in_trajectory(row):
@@ -212,7 +221,42 @@ STEP_PHASES = {
 CONVERSATION_PHASES = (Phase.LEARNING, Phase.ASSESSMENT)
 
 
-class Trajectory(models.Model):
+class CountedInMonths(models.Model):
+    """A row that counts in the manager's report in the month of its `DATED` fields
+    (`trajects.reports.months` keeps past months' figures). The `COUNTED` fields are
+    remembered as read, so a save that changes one lets go of the months it counted in
+    before and counts in now, and a save that changes none lets go of nothing."""
+
+    COUNTED: tuple[str, ...] = ()
+    DATED: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.as_read = instance.counted_now()
+        return instance
+
+    def counted_now(self) -> dict:
+        # from __dict__: a field left out of the query (`only()`) is not read to remember it
+        return {name: self.__dict__.get(name) for name in self.COUNTED}
+
+    def changed_days(self, deleted=False) -> list:
+        """The days whose months this save or delete changes."""
+        now = self.counted_now()
+        before = getattr(self, "as_read", None)
+        self.as_read = now
+        if before == now and not deleted:
+            return []
+        return [row.get(name) for row in (before or {}, now) for name in self.DATED]
+
+
+class Trajectory(CountedInMonths):
+    COUNTED = ("department_id", "agreed_start", "closed_on", "stopped_on")
+    DATED = ("agreed_start", "closed_on", "stopped_on")
+
     participant = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="trajectories", verbose_name=_("participant")
     )
@@ -395,6 +439,21 @@ class Trajectory(models.Model):
         ordering = ["-agreed_start"]
         verbose_name = _("WPO trajectory")
         verbose_name_plural = _("WPO trajectories")
+        # the manager's figures count the month under way from the rows (the months before
+        # are kept): started, closed and stopped on the days of a part of the period
+        indexes = [
+            models.Index(fields=["agreed_start"], name="trajectory_by_start"),
+            models.Index(
+                fields=["closed_on"],
+                condition=Q(closed_on__isnull=False),
+                name="trajectory_by_close",
+            ),
+            models.Index(
+                fields=["stopped_on"],
+                condition=Q(stopped_on__isnull=False),
+                name="trajectory_by_stop",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(agreed_end__gt=F("agreed_start")),
@@ -601,8 +660,11 @@ class Trajectory(models.Model):
         return todo
 
 
-class TrajectorySkill(Versioned):
+class TrajectorySkill(CountedInMonths, Versioned):
     """A skill chosen for a trajectory, with the level aimed at and, once assessed, reached."""
+
+    COUNTED = ("skill_id", "achieved_level", "assessed_on")
+    DATED = ("assessed_on",)
 
     trajectory = models.ForeignKey(
         Trajectory, on_delete=models.CASCADE, related_name="skills", verbose_name=_("trajectory")
@@ -626,6 +688,13 @@ class TrajectorySkill(Versioned):
         ordering = ["skill__number"]
         verbose_name = _("chosen skill")
         verbose_name_plural = _("chosen skills")
+        indexes = [
+            models.Index(
+                fields=["assessed_on"],
+                condition=Q(assessed_on__isnull=False),
+                name="skill_assessed_by_day",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["trajectory", "skill"], name="trajectory_skill_chosen_once"
@@ -681,8 +750,11 @@ OPEN_STATUSES = [
 ]
 
 
-class AssignmentProgress(models.Model):
+class AssignmentProgress(CountedInMonths):
     """One assignment of a chosen skill, from introduction to passed."""
+
+    COUNTED = ("assignment_id", "status", "introduced_on", "passed_on", "paused_days")
+    DATED = ("passed_on",)
 
     trajectory_skill = models.ForeignKey(
         TrajectorySkill,
@@ -738,6 +810,13 @@ class AssignmentProgress(models.Model):
         ordering = ["introduced_on"]
         verbose_name = _("assignment progress")
         verbose_name_plural = _("assignment progress")
+        indexes = [
+            models.Index(
+                fields=["passed_on"],
+                condition=Q(status=ProgressStatus.PASSED),
+                name="progress_passed_by_day",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["trajectory_skill", "assignment"], name="progress_assignment_once"
@@ -1729,3 +1808,82 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.person} {self.week} {self.kind}"
+
+
+# ---- the organisation's figures of past months, kept (`trajects.reports.months`) ----------------
+
+
+class SummarizedMonth(models.Model):
+    """A past month whose figures (`MonthFigures`, `MonthSkillFigures`) are kept, for every
+    department, counted under these norms: the manager's report adds up kept months instead of
+    reading every row of a year again."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("Its first day."))
+    trajectory_min_days = models.PositiveIntegerField()
+    trajectory_max_days = models.PositiveIntegerField()
+    assignment_weeks = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("summarized month")
+        verbose_name_plural = _("summarized months")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}"
+
+
+class MonthFigures(models.Model):
+    """What one department did in one past month; a department that did nothing has no row."""
+
+    month = models.DateField(_("month"))
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("department")
+    )
+    started = models.PositiveIntegerField(default=0)
+    stopped = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    trajectory_days_sum = models.IntegerField(default=0)
+    shorter = models.PositiveIntegerField(default=0)
+    longer = models.PositiveIntegerField(default=0)
+    passed = models.PositiveIntegerField(default=0)
+    assignment_days_sum = models.IntegerField(default=0)
+    over_norm = models.PositiveIntegerField(default=0)
+    assessed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("figures of a month")
+        verbose_name_plural = _("figures of months")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "department"], name="month_figures_once")
+        ]
+
+    def __str__(self):
+        return f"{self.department} {self.month:%Y-%m}"
+
+
+class MonthSkillFigures(models.Model):
+    """Per business unit, skill and level, the assignments passed and the skills assessed in
+    one past month (the report shows them per skill, for a unit or all)."""
+
+    month = models.DateField(_("month"))
+    business_unit = models.ForeignKey(
+        BusinessUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("business unit")
+    )
+    skill = models.ForeignKey(
+        Skill, on_delete=models.CASCADE, related_name="+", verbose_name=_("skill")
+    )
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices)
+    passed = models.PositiveIntegerField(default=0)
+    assessed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("skill figures of a month")
+        verbose_name_plural = _("skill figures of months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "business_unit", "skill", "level"],
+                name="month_skill_figures_once",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.business_unit} {self.month:%Y-%m} {self.skill} {self.level}"

@@ -39,6 +39,7 @@ from trajects.models import (
     Phase,
     PhaseChange,
     ProgressStatus,
+    SummarizedMonth,
     Trajectory,
     TrajectorySkill,
 )
@@ -113,6 +114,7 @@ def reset():
         user_ids = list(
             get_user_model().objects.filter(username__regex=DEMO_LOGIN).values_list("pk", flat=True)
         )
+        SummarizedMonth.objects.all().delete()
         Certificate.objects.all().delete()
         Escalation.objects.all().delete()
         Meeting.objects.all().delete()

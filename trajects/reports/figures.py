@@ -18,18 +18,13 @@ from functools import cached_property
 from django.conf import settings
 from django.db import models
 from django.db.models import (
-    Avg,
     Count,
-    F,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,14 +33,17 @@ from trajects.models import (
     AssignmentProgress,
     Escalation,
     Interest,
-    Pause,
+    MonthFigures,
+    MonthSkillFigures,
     Phase,
     ProgressStatus,
     Trajectory,
     TrajectorySkill,
 )
-from trajects.norms import DaysBetween
+from trajects.reports import months
 from trajects.reports.dashboards import FIGURES
+from trajects.reports.durations import assignment_days, trajectory_days
+from wpo import access
 from wpo.models import BusinessUnit, Department
 
 LEVELS = [level.value for level in Level]
@@ -55,6 +53,12 @@ COUNTS = [
     *("open_escalations", "during", "started", "closed", "stopped", "certificates"),
     *("passed", "assessed", "shorter", "longer", "over_norm"),
 ]
+# what the kept months hold (`MonthFigures`), added to what the rest of the period counts
+KEPT = [
+    *("started", "stopped", "closed", "trajectory_days_sum", "shorter", "longer"),
+    *("passed", "assignment_days_sum", "over_norm", "assessed"),
+]
+AVERAGES = (("trajectory_days", "closed"), ("assignment_days", "passed"))
 # a department with no rows of a kind: nothing counted, no average
 NOTHING_COUNTED = {
     **{name: 0 for name in COUNTS},
@@ -105,28 +109,6 @@ def quarter_name(first: datetime.date) -> str:
     }
 
 
-def trajectory_days():
-    """A closed trajectory's length in days, from the agreed start to the closing, its pauses
-    left out."""
-    paused = (
-        Pause.objects.filter(trajectory=OuterRef("pk"))
-        .order_by()
-        .values("trajectory")
-        .annotate(
-            days=Sum(DaysBetween(Coalesce("resumed_on", "trajectory__closed_on"), "starts_on"))
-        )
-        .values("days")
-    )
-    return DaysBetween("closed_on", "agreed_start") - Coalesce(
-        Subquery(paused, output_field=IntegerField()), 0
-    )
-
-
-def assignment_days():
-    """A passed assignment's length in days, from introduction to passed, pauses left out."""
-    return DaysBetween("passed_on", "introduced_on") - F("paused_days")
-
-
 def per_department(queryset, path: str, **aggregates) -> dict[int, dict]:
     """`aggregates` of `queryset` for each department (or business unit) at `path`, in one
     grouped query."""
@@ -161,23 +143,30 @@ class Report:
         self.user, self.period, self.unit, self.per = user, period, unit, per
         self.only = None if departments is None else [department.pk for department in departments]
         self.norms = norm_settings()
-        in_unit = self.in_unit
+        # The project manager's figures add up the months kept (`months`) and count only the
+        # rest of the period from the rows. A business-unit manager's are counted from the
+        # rows: what they count is not whole departments (`access.counted_q`), and is smaller.
+        if access.scope_of(user).is_project_manager:
+            self._months, self.rest = months.split(*period.days, timezone.localdate())
+        else:
+            self._months, self.rest = [], [period.days]
+        in_unit, in_rest = self.in_unit, self.in_rest
         self._departments = Department.objects.visible_to(user).filter(in_unit(""))
         self._trajectories = Trajectory.objects.counted_for(user).filter(in_unit("department__"))
-        self._closed = self._trajectories.filter(closed_on__range=period.days).annotate(
+        self._closed = self._trajectories.filter(in_rest("closed_on")).annotate(
             days=trajectory_days()
         )
         self._passed = (
             AssignmentProgress.objects.counted_for(user)
             .filter(
                 in_unit("trajectory_skill__trajectory__department__"),
+                in_rest("passed_on"),
                 status=ProgressStatus.PASSED,
-                passed_on__range=period.days,
             )
             .annotate(days=assignment_days())
         )
         self._assessed = TrajectorySkill.objects.counted_for(user).filter(
-            in_unit("trajectory__department__"), assessed_on__range=period.days
+            in_unit("trajectory__department__"), in_rest("assessed_on")
         )
         self._escalations = (
             Escalation.objects.counted_for(user).open().filter(in_unit("department__"))
@@ -186,6 +175,23 @@ class Report:
     def in_unit(self, path: str) -> Q:
         """Rows whose department (at `path`) belongs to the chosen business unit."""
         return Q(**{f"{path}business_unit": self.unit}) if self.unit else Q()
+
+    def in_rest(self, field: str) -> Q:
+        """Rows whose date at `field` lies in the part of the period not kept."""
+        found = Q(pk__in=[])
+        for days in self.rest:
+            found |= Q(**{f"{field}__range": days})
+        return found
+
+    @cached_property
+    def months(self) -> list[datetime.date]:
+        """The period's months whose figures are kept (counted now where they were not)."""
+        return months.kept(self._months, self.norms) if self._months else []
+
+    def kept(self, model, unit="department__business_unit"):
+        """The kept figures (`model`) of the period's months, in the chosen unit (at `unit`)."""
+        kept = model.objects.filter(month__in=self.months)
+        return kept.filter(**{unit: self.unit}) if self.unit else kept
 
     def per_row(self, queryset, path: str, **aggregates) -> dict[int, dict]:
         """`aggregates` of `queryset` per row of the report, the department found at `path`:
@@ -214,7 +220,7 @@ class Report:
     def rows(self) -> list:
         """Every business unit or department with its figures now, in the period and of
         durations: one grouped query per kind of row."""
-        days, period = self.norms, self.period.days
+        days = self.norms
         trajectories, per_row = self._trajectories, self.per_row
         found = [
             per_row(
@@ -230,17 +236,19 @@ class Report:
             ),
             per_row(self._escalations, "department", open_escalations=Count("pk")),
             per_row(self.during(), "department", during=Count("pk")),
+        ]
+        found += [figures for _receiver, figures in counting.send(sender=Report, report=self)]
+        in_rest = self.in_rest
+        added = [
+            per_row(self.kept(MonthFigures), "department", **{name: Sum(name) for name in KEPT}),
             per_row(
-                trajectories.filter(agreed_start__range=period), "department", started=Count("pk")
+                trajectories.filter(in_rest("agreed_start")), "department", started=Count("pk")
             ),
-            per_row(
-                trajectories.filter(stopped_on__range=period), "department", stopped=Count("pk")
-            ),
+            per_row(trajectories.filter(in_rest("stopped_on")), "department", stopped=Count("pk")),
             per_row(
                 self._closed,
                 "department",
                 closed=Count("pk"),
-                trajectory_days=Avg("days"),
                 trajectory_days_sum=Sum("days"),
                 shorter=Count("pk", filter=Q(days__lt=days["trajectory_min_days"])),
                 longer=Count("pk", filter=Q(days__gt=days["trajectory_max_days"])),
@@ -249,18 +257,22 @@ class Report:
                 self._passed,
                 "trajectory_skill__trajectory__department",
                 passed=Count("pk"),
-                assignment_days=Avg("days"),
                 assignment_days_sum=Sum("days"),
                 over_norm=Count("pk", filter=Q(days__gt=days["assignment_weeks"] * 7)),
             ),
             per_row(self._assessed, "trajectory__department", assessed=Count("pk")),
         ]
-        found += [figures for _receiver, figures in counting.send(sender=Report, report=self)]
         rows = list(self._rows())
         for row in rows:
             vars(row).update(NOTHING_COUNTED)
             for figures in found:
                 vars(row).update(figures.get(row.pk, {}))
+            for figures in added:
+                for name, value in figures.get(row.pk, {}).items():
+                    vars(row)[name] = (vars(row)[name] or 0) + (value or 0)
+            for average, count in AVERAGES:
+                total, counted = vars(row)[f"{average}_sum"], vars(row)[count]
+                vars(row)[average] = total / counted if counted else None
         return rows
 
     @property
@@ -276,7 +288,7 @@ class Report:
         if self.only is not None:
             return Report(self.user, self.period, self.unit, per=Per.UNIT).totals
         totals = {name: sum(getattr(row, name) for row in self.rows) for name in COUNTS}
-        for average, count in (("trajectory_days", "closed"), ("assignment_days", "passed")):
+        for average, count in AVERAGES:
             days = sum(getattr(row, f"{average}_sum") or 0 for row in self.rows)
             totals[average] = days / totals[count] if totals[count] else None
         return totals
@@ -284,19 +296,34 @@ class Report:
     @cached_property
     def quarters(self) -> list[dict]:
         """Started, closed and stopped per quarter of the period: a trajectory started in one
-        quarter and closed in another counts in both. One query of counts with a range each,
-        not a date function called on every row."""
+        quarter and closed in another counts in both. The kept months added up per quarter,
+        and one query of counts with a range each for the rest, not a date function called
+        on every row."""
         kinds = (("started", "agreed_start"), ("closed", "closed_on"), ("stopped", "stopped_on"))
         quarters = self.period.quarters()
-        counts = self._trajectories.aggregate(
+        in_rest = self.in_rest
+        counts = self._trajectories.filter(
+            in_rest("agreed_start") | in_rest("closed_on") | in_rest("stopped_on")
+        ).aggregate(
             **{
                 f"{name}_{index}": Count(
-                    "pk", filter=Q(**{f"{field}__range": self._quarter_days(first)})
+                    "pk",
+                    filter=Q(**{f"{field}__range": self._quarter_days(first)}) & in_rest(field),
                 )
                 for index, first in enumerate(quarters)
                 for name, field in kinds
             }
         )
+        kept = (
+            self.kept(MonthFigures)
+            .order_by()
+            .values("month")
+            .annotate(**{name: Sum(name) for name, _field in kinds})
+        )
+        for month in kept:
+            index = quarters.index(quarter_of(month["month"]))
+            for name, _field in kinds:
+                counts[f"{name}_{index}"] += month[name]
         return [
             {"quarter": first, **{name: counts[f"{name}_{index}"] for name, _field in kinds}}
             for index, first in enumerate(quarters)
@@ -329,12 +356,24 @@ class Report:
                 },
             ),
         ]
+        kept = {
+            (row["skill"], row["level"]): row
+            for row in self.kept(MonthSkillFigures, unit="business_unit")
+            .order_by()
+            .values("skill", "level")
+            .annotate(passed=Sum("passed"), assessed=Sum("assessed"))
+        }
         skills = list(Skill.objects.all())
         for skill in skills:
             for prefix in ("passed", "assessed"):
                 vars(skill).update({f"{prefix}_{level}": 0 for level in LEVELS})
             for figures in found:
                 vars(skill).update(figures.get(skill.pk, {}))
+            for level in LEVELS:
+                for prefix in ("passed", "assessed"):
+                    vars(skill)[f"{prefix}_{level}"] += kept.get((skill.pk, level), {}).get(
+                        prefix, 0
+                    )
         return skills
 
     def participants(self):

@@ -1,0 +1,173 @@
+"""The manager's figures of past months are kept, and counted again when a row with a date in
+such a month changes after all: what the report shows is always what the rows say."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from assignments.models import Level
+from tests.factories import PauseFactory, SkillFactory
+from tests.trajects.test_reports import YEAR, closed, passed, report, row_of
+from trajects.models import MonthFigures, ProgressStatus, SummarizedMonth
+from trajects.reports import months
+from trajects.reports.figures import Period, Report
+from wpo.models import Department
+
+OCTOBER = datetime.date(2025, 10, 1)
+TODAY = datetime.date(2026, 11, 30)
+
+
+def keep(shown: Report):
+    """View the report's figures: their months are kept from then on."""
+    return shown.rows
+
+
+def kept_months():
+    return set(SummarizedMonth.objects.values_list("month", flat=True))
+
+
+def test_a_period_is_split_into_the_months_that_are_over_and_the_days_still_to_count():
+    kept, rest = months.split(datetime.date(2026, 2, 15), datetime.date(2026, 12, 31), TODAY)
+
+    assert kept[0] == datetime.date(2026, 3, 1)
+    assert kept[-1] == datetime.date(2026, 10, 1)
+    assert rest == [
+        (datetime.date(2026, 2, 15), datetime.date(2026, 2, 28)),
+        (datetime.date(2026, 11, 1), datetime.date(2026, 12, 31)),
+    ]
+
+
+def test_a_period_within_the_month_under_way_keeps_nothing():
+    period = (datetime.date(2026, 11, 2), datetime.date(2026, 11, 20))
+
+    assert months.split(*period, TODAY) == ([], [period])
+
+
+def test_the_figures_of_a_past_year_are_kept_once_viewed(world):
+    closed(world, datetime.date(2025, 1, 6), datetime.date(2025, 9, 1))
+
+    first = row_of(report(world).rows, world.department)
+    again = row_of(report(world).rows, world.department)
+
+    assert kept_months() == {datetime.date(2025, month, 1) for month in range(1, 13)}
+    assert (first.started, first.closed) == (again.started, again.closed) == (1, 1)
+
+
+def test_a_department_that_did_nothing_in_a_kept_month_has_no_row_for_it(world):
+    keep(report(world))
+
+    assert kept_months()
+    assert not MonthFigures.objects.exists()
+
+
+def test_an_assignment_passed_on_a_day_of_a_kept_month_after_the_fact_is_counted(world):
+    keep(report(world))
+
+    passed(world, datetime.date(2025, 9, 1), datetime.date(2025, 10, 14))
+
+    assert OCTOBER not in kept_months()
+    assert row_of(report(world).rows, world.department).passed == 1
+
+
+def test_a_pass_taken_back_in_a_kept_month_is_no_longer_counted(world):
+    progress = passed(world, datetime.date(2025, 9, 1), datetime.date(2025, 10, 14))
+    assert row_of(report(world).rows, world.department).passed == 1
+
+    progress.passed_on, progress.status = None, ProgressStatus.WORKING
+    progress.save()
+
+    assert row_of(report(world).rows, world.department).passed == 0
+
+
+def test_a_pass_moved_out_of_a_kept_month_lets_go_of_the_month_it_left(world):
+    progress = passed(world, datetime.date(2025, 9, 1), datetime.date(2025, 10, 31))
+    keep(report(world))
+
+    progress.passed_on = datetime.date(2026, 1, 2)
+    progress.save()
+
+    assert row_of(report(world).rows, world.department).passed == 0
+
+
+def test_a_save_that_changes_nothing_counted_lets_no_month_go(world):
+    trajectory = closed(world, datetime.date(2025, 1, 6), datetime.date(2025, 9, 1))
+    keep(report(world))
+    before = kept_months()
+
+    trajectory.stop_reason = ""
+    trajectory.save()
+
+    assert kept_months() == before
+
+
+def test_a_trajectory_erased_is_no_longer_counted_in_the_months_it_ran(world):
+    trajectory = closed(world, datetime.date(2025, 1, 6), datetime.date(2025, 9, 1))
+    assert row_of(report(world).rows, world.department).closed == 1
+
+    trajectory.delete()
+
+    assert row_of(report(world).rows, world.department).closed == 0
+
+
+def test_a_pause_added_to_a_closed_trajectory_shortens_it_in_the_month_it_closed(world):
+    trajectory = closed(world, datetime.date(2025, 1, 6), datetime.date(2025, 9, 1))
+    before = row_of(report(world).rows, world.department).trajectory_days
+
+    PauseFactory(
+        trajectory=trajectory,
+        starts_on=datetime.date(2025, 3, 3),
+        resume_on=datetime.date(2025, 3, 13),
+        resumed_on=datetime.date(2025, 3, 13),
+    )
+
+    assert row_of(report(world).rows, world.department).trajectory_days == before - 10
+
+
+def test_a_trajectory_moved_to_another_department_counts_there(world):
+    trajectory = closed(world, datetime.date(2025, 1, 6), datetime.date(2025, 9, 1))
+    keep(report(world))
+    other = Department.objects.exclude(pk=world.department.pk).first()
+
+    trajectory.department = other
+    trajectory.save()
+
+    rows = report(world).rows
+    assert (row_of(rows, world.department).closed, row_of(rows, other).closed) == (0, 1)
+
+
+def test_other_norms_count_the_kept_months_again(world, settings):
+    closed(world, datetime.date(2025, 1, 6), datetime.date(2025, 9, 1))  # 238 days
+    settings.WPO_NORM_TRAJECTORY_MAX_DAYS = 365
+    assert row_of(report(world).rows, world.department).longer == 0
+
+    settings.WPO_NORM_TRAJECTORY_MAX_DAYS = 200
+
+    assert row_of(report(world).rows, world.department).longer == 1
+
+
+def test_kept_months_and_the_month_under_way_add_up(world):
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    skill = SkillFactory()
+    passed(world, last_month, last_month + datetime.timedelta(days=3), Level.B, skill)
+    passed(world, last_month, this_month, Level.B, skill)
+    period = Period(last_month, this_month + datetime.timedelta(days=27))
+
+    shown = Report(world.project_manager.user, period)
+    figures = next(row for row in shown.skills if row.pk == skill.pk)
+
+    assert kept_months() == {last_month}
+    assert row_of(shown.rows, world.department).passed == 2
+    assert figures.passed_B == 2
+
+
+def test_a_demo_reset_forgets_the_kept_months(db):
+    call_command("demo", verbosity=0)
+    keep(Report(get_user_model().objects.get(username="pm"), YEAR))
+    assert kept_months()
+
+    call_command("demo", reset=True, verbosity=0)
+
+    assert not kept_months()
