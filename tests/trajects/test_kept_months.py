@@ -2,15 +2,17 @@
 such a month changes after all: what the report shows is always what the rows say."""
 
 import datetime
+import io
 
+import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from assignments.models import Level
 from tests.factories import PauseFactory, SkillFactory
 from tests.trajects.test_reports import YEAR, closed, passed, report, row_of
-from trajects.models import MonthFigures, ProgressStatus, SummarizedMonth
+from trajects.models import AssignmentProgress, MonthFigures, ProgressStatus, SummarizedMonth
 from trajects.reports import months
 from trajects.reports.figures import Period, Report
 from wpo.models import Department
@@ -171,3 +173,39 @@ def test_a_demo_reset_forgets_the_kept_months(db):
     call_command("demo", reset=True, verbosity=0)
 
     assert not kept_months()
+
+
+def check_figures(*args) -> str:
+    out = io.StringIO()
+    call_command("check_figures", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_kept_figures_that_say_what_their_rows_say_show_no_drift(world):
+    passed(world, datetime.date(2025, 9, 1), datetime.date(2025, 10, 14), Level.B)
+    closed(world, datetime.date(2025, 1, 6), datetime.date(2025, 9, 1))
+    keep(report(world))
+
+    assert "12 kept month(s): no drift" in check_figures()
+
+
+def test_a_change_made_past_the_receivers_shows_as_drift_until_fixed(world):
+    progress = passed(world, datetime.date(2025, 9, 1), datetime.date(2025, 10, 14))
+    keep(report(world))
+
+    AssignmentProgress.objects.filter(pk=progress.pk).update(passed_on=datetime.date(2025, 11, 3))
+
+    with pytest.raises(CommandError, match="2 kept month"):
+        check_figures()
+    fixed = check_figures("--fix")
+    assert "2025-10" in fixed
+    assert "2025-11" in fixed
+    assert row_of(report(world).rows, world.department).passed == 1
+    assert "no drift" in check_figures()
+
+
+def test_the_demo_organisations_kept_figures_show_no_drift(db):
+    call_command("demo", verbosity=0)
+    keep(Report(get_user_model().objects.get(username="pm"), YEAR))
+
+    assert "no drift" in check_figures()

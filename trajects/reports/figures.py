@@ -53,11 +53,6 @@ COUNTS = [
     *("open_escalations", "during", "started", "closed", "stopped", "certificates"),
     *("passed", "assessed", "shorter", "longer", "over_norm"),
 ]
-# what the kept months hold (`MonthFigures`), added to what the rest of the period counts
-KEPT = [
-    *("started", "stopped", "closed", "trajectory_days_sum", "shorter", "longer"),
-    *("passed", "assignment_days_sum", "over_norm", "assessed"),
-]
 AVERAGES = (("trajectory_days", "closed"), ("assignment_days", "passed"))
 # a department with no rows of a kind: nothing counted, no average
 NOTHING_COUNTED = {
@@ -240,7 +235,9 @@ class Report:
         found += [figures for _receiver, figures in counting.send(sender=Report, report=self)]
         in_rest = self.in_rest
         added = [
-            per_row(self.kept(MonthFigures), "department", **{name: Sum(name) for name in KEPT}),
+            per_row(
+                self.kept(MonthFigures), "department", **{name: Sum(name) for name in months.KEPT}
+            ),
             per_row(
                 trajectories.filter(in_rest("agreed_start")), "department", started=Count("pk")
             ),

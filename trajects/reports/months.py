@@ -9,7 +9,9 @@ grouped queries. It is let go again when a row with a date in it changes after a
 assignment passed or a trajectory closed on an earlier day, a step taken back, a participant
 erased, a correction in the admin), by the receivers below, and counted again when next needed.
 The month under way is never kept: the day's work changes nothing kept and costs nothing here.
-The norms are kept with the figures that depend on them: other norms, other figures.
+The norms are kept with the figures that depend on them: other norms, other figures. What
+slips past the receivers (a repair in the database, a bulk load, a row changed in the very
+moment a report counts its month) `manage.py check_figures` finds, and `--fix` lets go.
 """
 
 import datetime
@@ -35,6 +37,11 @@ from trajects.reports.durations import assignment_days, trajectory_days
 from wpo.models import Department
 
 Days = tuple[datetime.date, datetime.date]
+# what a kept month holds per department (`MonthFigures`)
+KEPT = [
+    *("started", "stopped", "closed", "trajectory_days_sum", "shorter", "longer"),
+    *("passed", "assignment_days_sum", "over_norm", "assessed"),
+]
 
 
 def first_of(day: datetime.date) -> datetime.date:
@@ -76,22 +83,8 @@ def kept(months: list[datetime.date], norms: dict) -> list[datetime.date]:
 
 
 def _keep(months: list[datetime.date], norms: dict):
-    """Count `months` for every department, in one grouped query per kind of figure over the
-    span they lie in, and keep them."""
-    span = (months[0], next_month(months[-1]) - datetime.timedelta(days=1))
-    wanted = set(months)
-    figures: dict[tuple, dict] = {}
-    for rows in _department_rows(span, norms):
-        for row in rows:
-            if row["month"] in wanted:
-                key = (row.pop("month"), row.pop("where_pk"))
-                figures.setdefault(key, {}).update(row)
-    skills: dict[tuple, dict] = {}
-    for rows, skill, level in _skill_rows(span):
-        for row in rows:
-            if row["month"] in wanted and row[level]:
-                key = (row.pop("month"), row.pop("where_pk"), row.pop(skill), row.pop(level))
-                skills.setdefault(key, {}).update(row)
+    """Count `months` for every department and keep them."""
+    figures, skills = _count(months, norms)
     with transaction.atomic():
         # a report counting the same months meanwhile: its rows are replaced by these
         SummarizedMonth.objects.filter(month__in=months).delete()
@@ -110,6 +103,61 @@ def _keep(months: list[datetime.date], norms: dict):
         SummarizedMonth.objects.bulk_create(
             SummarizedMonth(month=month, **norms) for month in months
         )
+
+
+def _count(months: list[datetime.date], norms: dict) -> tuple[dict, dict]:
+    """The figures of `months` by (month, department) and by (month, business unit, skill,
+    level): one grouped query per kind of figure over the span the months lie in."""
+    span = (months[0], next_month(months[-1]) - datetime.timedelta(days=1))
+    wanted = set(months)
+    figures: dict[tuple, dict] = {}
+    for rows in _department_rows(span, norms):
+        for row in rows:
+            if row["month"] in wanted:
+                key = (row.pop("month"), row.pop("where_pk"))
+                figures.setdefault(key, {}).update(row)
+    skills: dict[tuple, dict] = {}
+    for rows, skill, level in _skill_rows(span):
+        for row in rows:
+            if row["month"] in wanted and row[level]:
+                key = (row.pop("month"), row.pop("where_pk"), row.pop(skill), row.pop(level))
+                skills.setdefault(key, {}).update(row)
+    return figures, skills
+
+
+def drift(norms: dict) -> list[datetime.date]:
+    """The kept months whose figures are not what counting them again gives: a change made
+    past the receivers below (a repair in the database, a bulk load)."""
+    months = sorted(SummarizedMonth.objects.filter(**norms).values_list("month", flat=True))
+    if not months:
+        return []
+    figures, skills = _count(months, norms)
+    stored_figures = {
+        (row.pop("month"), row.pop("department")): row
+        for row in MonthFigures.objects.filter(month__in=months).values(
+            "month", "department", *KEPT
+        )
+    }
+    stored_skills = {
+        (row.pop("month"), row.pop("business_unit"), row.pop("skill"), row.pop("level")): row
+        for row in MonthSkillFigures.objects.filter(month__in=months).values(
+            "month", "business_unit", "skill", "level", "passed", "assessed"
+        )
+    }
+    differ = {
+        key[0]
+        for counted, stored, names in (
+            (figures, stored_figures, KEPT),
+            (skills, stored_skills, ("passed", "assessed")),
+        )
+        for key in counted.keys() | stored.keys()
+        if _filled(counted.get(key), names) != _filled(stored.get(key), names)
+    }
+    return sorted(differ)
+
+
+def _filled(row, names) -> dict:
+    return {name: (row or {}).get(name) or 0 for name in names}
 
 
 def _grouped(queryset, field: str, where: str, *by, **aggregates):
