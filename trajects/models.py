@@ -236,8 +236,18 @@ class CountedInMonths(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance.as_read = instance.counted_now()
+        # the row as read, looked at only when it is saved: a list of a thousand rows pays
+        # nothing more for it
+        instance.read = (field_names, values)
         return instance
+
+    @property
+    def as_read(self) -> dict | None:
+        """The `COUNTED` fields as read or last saved; None for a new row."""
+        if not hasattr(self, "read"):
+            return None
+        read = dict(zip(*self.read, strict=True))
+        return {name: read.get(name) for name in self.COUNTED}
 
     def counted_now(self) -> dict:
         # from __dict__: a field left out of the query (`only()`) is not read to remember it
@@ -245,9 +255,8 @@ class CountedInMonths(models.Model):
 
     def changed_days(self, deleted=False) -> list:
         """The days whose months this save or delete changes."""
-        now = self.counted_now()
-        before = getattr(self, "as_read", None)
-        self.as_read = now
+        now, before = self.counted_now(), self.as_read
+        self.read = (self.COUNTED, tuple(now.values()))
         if before == now and not deleted:
             return []
         return [row.get(name) for row in (before or {}, now) for name in self.DATED]

@@ -238,7 +238,7 @@ def forget_all():
 
 @receiver([post_save, post_delete], sender=Trajectory)
 def trajectory_changed(sender, instance, signal, **kwargs):
-    before = getattr(instance, "as_read", None)
+    before = instance.as_read
     if before and before["department_id"] != instance.department_id:
         forget_all()  # moved: the months it counted in counted it for the other department
     forget(instance.changed_days(deleted=signal is post_delete))
