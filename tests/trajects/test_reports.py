@@ -382,8 +382,8 @@ def test_the_page_its_units_and_its_export_take_the_same_queries_for_30_and_300_
     # a grouped query per kind of row (see Report.rows) and per kind of kept figures, the
     # unit's page also its totals; one for the escalations waiting for an answer. The first
     # view of a month also counts and keeps it (trajects.reports.months).
-    assert kept == [24, 41, 23]
-    assert large == [38, 41, 23]
+    assert kept == [21, 35, 20]
+    assert large == [35, 35, 20]
 
 
 # The PDF report

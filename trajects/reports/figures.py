@@ -198,12 +198,13 @@ class Report:
             path = f"{path}__business_unit"
         return per_department(queryset, path, **aggregates)
 
-    def during(self):
+    def ran(self) -> Q:
         """Trajectories that ran on at least one day of the period."""
         start, end = self.period.days
-        return self._trajectories.filter(agreed_start__lte=end).exclude(
-            Q(closed_on__lt=start) | Q(stopped_on__lt=start)
-        )
+        return Q(agreed_start__lte=end) & ~(Q(closed_on__lt=start) | Q(stopped_on__lt=start))
+
+    def during(self):
+        return self._trajectories.filter(self.ran())
 
     def _rows(self):
         if self.per == Per.UNIT:
@@ -219,29 +220,31 @@ class Report:
         trajectories, per_row = self._trajectories, self.per_row
         found = [
             per_row(
-                trajectories.active(),
-                "department",
-                active=Count("pk"),
-                **{f"phase_{phase.value}": Count("pk", filter=Q(phase=phase)) for phase in Phase},
-            ),
-            per_row(
                 Interest.objects.waiting().filter(department__in=self._departments),
                 "department",
                 waiting=Count("pk"),
             ),
             per_row(self._escalations, "department", open_escalations=Count("pk")),
-            per_row(self.during(), "department", during=Count("pk")),
         ]
         found += [figures for _receiver, figures in counting.send(sender=Report, report=self)]
-        in_rest = self.in_rest
+        in_rest, open_ = self.in_rest, Q(closed_on__isnull=True, stopped_on__isnull=True)
         added = [
             per_row(
                 self.kept(MonthFigures), "department", **{name: Sum(name) for name in months.KEPT}
             ),
+            # what is counted of the trajectories themselves, in one pass over them
             per_row(
-                trajectories.filter(in_rest("agreed_start")), "department", started=Count("pk")
+                trajectories,
+                "department",
+                active=Count("pk", filter=open_),
+                **{
+                    f"phase_{phase.value}": Count("pk", filter=open_ & Q(phase=phase))
+                    for phase in Phase
+                },
+                during=Count("pk", filter=self.ran()),
+                started=Count("pk", filter=in_rest("agreed_start")),
+                stopped=Count("pk", filter=in_rest("stopped_on")),
             ),
-            per_row(trajectories.filter(in_rest("stopped_on")), "department", stopped=Count("pk")),
             per_row(
                 self._closed,
                 "department",
