@@ -1,7 +1,8 @@
 """The project manager's figures: the organisation per business unit and department over a
-period. Everything is counted and averaged in the database, in a fixed number of queries
-however many participants there are; the page, the exports and the PDF report read the same
-`Report`.
+period. Everything is counted and summed in the database, in a fixed number of queries however
+many participants there are; the project manager's add up the months that are over, kept per
+department (`trajects.reports.months`), and count the rest of the period from the rows. The
+page, the exports and the PDF report read the same `Report`.
 
 What counts where:
 - "now": open trajectories by phase, registrations waiting, escalations not yet answered;
@@ -215,7 +216,8 @@ class Report:
     @cached_property
     def rows(self) -> list:
         """Every business unit or department with its figures now, in the period and of
-        durations: one grouped query per kind of row."""
+        durations: one grouped query per kind of row, the kept months' added to the rest's, and
+        the averages worked out from the sums (never an average of averages)."""
         days = self.norms
         trajectories, per_row = self._trajectories, self.per_row
         found = [
@@ -337,7 +339,8 @@ class Report:
     @cached_property
     def skills(self) -> list[Skill]:
         """Per skill: assignments passed at each level (`passed_A`...), and skills assessed at
-        each level reached (`assessed_A`...); a grouped query each."""
+        each level reached (`assessed_A`...); a grouped query each, and one of the kept
+        months."""
         found = [
             per_department(
                 self._passed,
