@@ -238,15 +238,15 @@ class CountedInMonths(models.Model):
         instance = super().from_db(db, field_names, values)
         # the row as read, looked at only when it is saved: a list of a thousand rows pays
         # nothing more for it
-        instance.read = (field_names, values)
+        instance._row_as_read = (field_names, values)
         return instance
 
     @property
     def as_read(self) -> dict | None:
         """The `COUNTED` fields as read or last saved; None for a new row."""
-        if not hasattr(self, "read"):
+        if not hasattr(self, "_row_as_read"):
             return None
-        read = dict(zip(*self.read, strict=True))
+        read = dict(zip(*self._row_as_read, strict=True))
         return {name: read.get(name) for name in self.COUNTED}
 
     def counted_now(self) -> dict:
@@ -256,7 +256,7 @@ class CountedInMonths(models.Model):
     def changed_days(self, deleted=False) -> list:
         """The days whose months this save or delete changes."""
         now, before = self.counted_now(), self.as_read
-        self.read = (self.COUNTED, tuple(now.values()))
+        self._row_as_read = (self.COUNTED, tuple(now.values()))
         if before == now and not deleted:
             return []
         return [row.get(name) for row in (before or {}, now) for name in self.DATED]
