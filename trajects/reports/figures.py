@@ -43,7 +43,12 @@ from trajects.models import (
 )
 from trajects.reports import months
 from trajects.reports.dashboards import FIGURES
-from trajects.reports.durations import assignment_days, trajectory_days
+from trajects.reports.durations import (
+    assignment_days,
+    closed_figures,
+    passed_figures,
+    trajectory_days,
+)
 from wpo import access
 from wpo.models import BusinessUnit, Department
 
@@ -218,7 +223,6 @@ class Report:
         """Every business unit or department with its figures now, in the period and of
         durations: one grouped query per kind of row, the kept months' added to the rest's, and
         the averages worked out from the sums (never an average of averages)."""
-        days = self.norms
         trajectories, per_row = self._trajectories, self.per_row
         found = [
             per_row(
@@ -250,17 +254,12 @@ class Report:
             per_row(
                 self._closed,
                 "department",
-                closed=Count("pk"),
-                trajectory_days_sum=Sum("days"),
-                shorter=Count("pk", filter=Q(days__lt=days["trajectory_min_days"])),
-                longer=Count("pk", filter=Q(days__gt=days["trajectory_max_days"])),
+                **closed_figures(self.norms),
             ),
             per_row(
                 self._passed,
                 "trajectory_skill__trajectory__department",
-                passed=Count("pk"),
-                assignment_days_sum=Sum("days"),
-                over_norm=Count("pk", filter=Q(days__gt=days["assignment_weeks"] * 7)),
+                **passed_figures(self.norms),
             ),
             per_row(self._assessed, "trajectory__department", assessed=Count("pk")),
         ]

@@ -17,7 +17,7 @@ moment a report counts its month) `manage.py check_figures` finds, and `--fix` l
 import datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -33,7 +33,12 @@ from trajects.models import (
     Trajectory,
     TrajectorySkill,
 )
-from trajects.reports.durations import assignment_days, trajectory_days
+from trajects.reports.durations import (
+    assignment_days,
+    closed_figures,
+    passed_figures,
+    trajectory_days,
+)
 from wpo.models import Department
 
 Days = tuple[datetime.date, datetime.date]
@@ -189,18 +194,13 @@ def _department_rows(span: Days, norms: dict):
         closed,
         "closed_on",
         "department",
-        closed=Count("pk"),
-        trajectory_days_sum=Sum("days"),
-        shorter=Count("pk", filter=Q(days__lt=norms["trajectory_min_days"])),
-        longer=Count("pk", filter=Q(days__gt=norms["trajectory_max_days"])),
+        **closed_figures(norms),
     )
     yield _grouped(
         passed,
         "passed_on",
         "trajectory_skill__trajectory__department",
-        passed=Count("pk"),
-        assignment_days_sum=Sum("days"),
-        over_norm=Count("pk", filter=Q(days__gt=norms["assignment_weeks"] * 7)),
+        **passed_figures(norms),
     )
     yield _grouped(
         TrajectorySkill.objects.filter(assessed_on__range=span),
