@@ -86,6 +86,7 @@ def test_a_note_whose_answer_was_lost_is_stored_once_when_sent_again(phone, worl
     """The server stored the note, but the phone got a 503 from the gateway: the outbox sends
     it again with the same one-time token, and the server answers without storing it twice."""
     open_participant(phone, world)
+    opened_under_the_service_worker(phone)
     answered = []
 
     def lose_the_first_answer(route):
@@ -160,11 +161,18 @@ def until(phone, script):
     raise AssertionError(f"never true: {script}")
 
 
+def opened_under_the_service_worker(phone):
+    """The page is opened again once its service worker runs, as on a phone that opened the app
+    before. (A page the service worker takes over while open sends its posts past the browser
+    context's routes now and then.)"""
+    phone.evaluate("navigator.serviceWorker.ready")
+    phone.reload()
+
+
 def cached_for_reading_offline(phone):
     """The service worker runs and has kept this page (as the trainer's phone would have, after
     opening it once before)."""
-    phone.evaluate("navigator.serviceWorker.ready")
-    phone.reload()
+    opened_under_the_service_worker(phone)
     until(phone, "caches.open('wpo-pages').then(c => c.match(location.href)).then(Boolean)")
 
 
