@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from wpo.env import env_bool, env_int
+from wpo.models import Department
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -101,3 +102,16 @@ def test_the_suite_runs_on_an_sqlite_file_in_wal_mode_as_production_does():
         settings = [cursor.execute(f"PRAGMA {name}").fetchone()[0] for name in pragmas]
 
     assert settings == ["wal", 20_000]
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_a_statement_once_per_connection():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no prepared statements to keep")
+    for _ in range(2):
+        list(Department.objects.filter(name="Inpak"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+
+    assert any('FROM "wpo_department"' in statement for statement in prepared), prepared
