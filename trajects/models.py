@@ -1823,11 +1823,15 @@ class SentReminder(models.Model):
 
 
 class SummarizedMonth(models.Model):
-    """A past month whose figures (`MonthFigures`, `MonthSkillFigures`) are kept, for every
-    department, counted under these norms: the manager's report adds up kept months instead of
-    reading every row of a year again."""
+    """A month whose figures (`MonthFigures`, `MonthSkillFigures`) are kept, for every
+    department, counted under these norms up to `through`: the manager's report adds up kept
+    months instead of reading every row of a year again."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("Its first day."))
+    through = models.DateField(
+        _("counted through"),
+        help_text=_("The last day counted: the month's last, or yesterday in the month under way."),
+    )
     trajectory_min_days = models.PositiveIntegerField()
     trajectory_max_days = models.PositiveIntegerField()
     assignment_weeks = models.PositiveIntegerField()

@@ -30,15 +30,24 @@ def kept_months():
     return set(SummarizedMonth.objects.values_list("month", flat=True))
 
 
-def test_a_period_is_split_into_the_months_that_are_over_and_the_days_still_to_count():
+def test_a_period_is_split_into_the_months_kept_and_the_days_still_to_count():
     kept, rest = months.split(datetime.date(2026, 2, 15), datetime.date(2026, 12, 31), TODAY)
 
     assert kept[0] == datetime.date(2026, 3, 1)
-    assert kept[-1] == datetime.date(2026, 10, 1)
+    assert kept[-1] == datetime.date(2026, 11, 1)  # the month under way, up to yesterday
     assert rest == [
         (datetime.date(2026, 2, 15), datetime.date(2026, 2, 28)),
-        (datetime.date(2026, 11, 1), datetime.date(2026, 12, 31)),
+        (TODAY, datetime.date(2026, 12, 31)),
     ]
+
+
+def test_on_the_first_of_a_month_nothing_of_it_is_kept_yet():
+    first = datetime.date(2026, 12, 1)
+
+    kept, rest = months.split(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), first)
+
+    assert kept[-1] == datetime.date(2026, 11, 1)
+    assert rest == [(first, datetime.date(2026, 12, 31))]
 
 
 def test_a_period_within_the_month_under_way_keeps_nothing():
@@ -209,3 +218,68 @@ def test_the_demo_organisations_kept_figures_show_no_drift(db):
     keep(Report(get_user_model().objects.get(username="pm"), YEAR))
 
     assert "no drift" in check_figures()
+
+
+def this_year() -> Period:
+    today = timezone.localdate()
+    return Period(today.replace(month=1, day=1), today.replace(month=12, day=31), "dit jaar")
+
+
+@pytest.fixture
+def yesterday():
+    today = timezone.localdate()
+    if today.day == 1:
+        pytest.skip("on the first of a month nothing of it is kept yet")
+    return today - datetime.timedelta(days=1)
+
+
+def test_the_month_under_way_is_kept_up_to_yesterday(world, yesterday):
+    passed(world, yesterday - datetime.timedelta(days=30), yesterday)
+
+    shown = row_of(report(world, this_year()).rows, world.department)
+
+    kept = SummarizedMonth.objects.get(month=yesterday.replace(day=1))
+    assert kept.through == yesterday
+    assert shown.passed == MonthFigures.objects.get(month=kept.month).passed == 1
+
+
+def test_todays_work_is_counted_from_the_rows_and_lets_no_month_go(world, yesterday):
+    today = yesterday + datetime.timedelta(days=1)
+    progress = passed(world, today - datetime.timedelta(days=30), today)
+    keep(report(world, this_year()))
+    before = kept_months()
+
+    progress.passed_on, progress.status = None, ProgressStatus.WORKING
+    progress.save()
+
+    assert kept_months() == before
+    assert row_of(report(world, this_year()).rows, world.department).passed == 0
+
+
+def test_a_pass_recorded_for_yesterday_lets_go_of_the_month_under_way(world, yesterday):
+    today = yesterday + datetime.timedelta(days=1)
+    progress = passed(world, today - datetime.timedelta(days=30), today)
+    keep(report(world, this_year()))
+
+    progress.passed_on = yesterday
+    progress.save()
+
+    assert yesterday.replace(day=1) not in kept_months()
+    assert row_of(report(world, this_year()).rows, world.department).passed == 1
+
+
+def test_the_month_under_way_is_counted_again_on_the_next_day(world, yesterday):
+    month = yesterday.replace(day=1)
+    if yesterday == month:
+        pytest.skip("on the second of a month the day before yesterday is in the month before")
+    passed(world, yesterday - datetime.timedelta(days=30), yesterday)
+    keep(report(world, this_year()))
+    # as kept on the view of yesterday, before the pass of yesterday was recorded
+    day_before = yesterday - datetime.timedelta(days=1)
+    SummarizedMonth.objects.filter(month=month).update(through=day_before)
+    MonthFigures.objects.filter(month=month).update(passed=0)
+
+    shown = row_of(report(world, this_year()).rows, world.department)
+
+    assert SummarizedMonth.objects.get(month=month).through == yesterday
+    assert shown.passed == 1

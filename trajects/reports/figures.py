@@ -147,8 +147,9 @@ class Report:
         # The project manager's figures add up the months kept (`months`) and count only the
         # rest of the period from the rows. A business-unit manager's are counted from the
         # rows: what they count is not whole departments (`access.counted_q`), and is smaller.
+        self.today = timezone.localdate()
         if access.scope_of(user).is_project_manager:
-            self._months, self.rest = months.split(*period.days, timezone.localdate())
+            self._months, self.rest = months.split(*period.days, self.today)
         else:
             self._months, self.rest = [], [period.days]
         in_unit, in_rest = self.in_unit, self.in_rest
@@ -187,7 +188,7 @@ class Report:
     @cached_property
     def months(self) -> list[datetime.date]:
         """The period's months whose figures are kept (counted now where they were not)."""
-        return months.kept(self._months, self.norms) if self._months else []
+        return months.kept(self._months, self.norms, self.today) if self._months else []
 
     def kept(self, model, unit="department__business_unit"):
         """The kept figures (`model`) of the period's months, in the chosen unit (at `unit`)."""

@@ -1,14 +1,17 @@
-"""The organisation's figures of past months, kept: the project manager's report adds up a row
-per department and month for the months that are over, and counts only the rest of the period
-(the month under way, a part month at either end) from the trajectories and assignments
-themselves. Without them a year's report read every trajectory, assignment and assessment of
-that year on every view, 5 times as long at 50,000 participants as at 5,000.
+"""The organisation's figures of past days, kept: the project manager's report adds up a row
+per department and month for the months that are over and for the month under way up to
+yesterday, and counts only the rest of the period (today, a part month at either end) from the
+trajectories and assignments themselves. Without them a year's report read every trajectory,
+assignment and assessment of that year on every view, 5 times as long at 50,000 participants as
+at 5,000; and without the month under way, its passed assignments alone (16,000 in a month at
+50,000) took a third of the page.
 
 A month is kept for every department at once, the first time a report needs it, in a few
 grouped queries. It is let go again when a row with a date in it changes after all (an
 assignment passed or a trajectory closed on an earlier day, a step taken back, a participant
 erased, a correction in the admin), by the receivers below, and counted again when next needed.
-The month under way is never kept: the day's work changes nothing kept and costs nothing here.
+Today is never kept: the day's work changes nothing kept and costs nothing here. The month under
+way is counted again on the first view of each day, up to the day before.
 The norms are kept with the figures that depend on them: other norms, other figures. What
 slips past the receivers (a repair in the database, a bulk load, a row changed in the very
 moment a report counts its month) `manage.py check_figures` finds, and `--fix` lets go.
@@ -57,39 +60,44 @@ def next_month(first: datetime.date) -> datetime.date:
     return (first + datetime.timedelta(days=32)).replace(day=1)
 
 
+def through(month: datetime.date, today: datetime.date) -> datetime.date:
+    """The last day of `month` that is kept: its last, or yesterday in the month under way."""
+    return min(next_month(month), today) - datetime.timedelta(days=1)
+
+
 def split(start: datetime.date, end: datetime.date, today: datetime.date) -> tuple[list, list]:
-    """The whole months from `start` to `end` (both included) that are over by `today`, and
-    the days left to count from the rows: a part month at the start, and everything from the
-    first month not kept to `end`."""
+    """The months from `start` to `end` (both included) that are kept by `today` (each whole,
+    the month under way up to yesterday), and the days left to count from the rows: a part
+    month at the start, and everything from the first day not kept to `end`."""
     months, first = [], first_of(start)
     if first < start:
         first = next_month(first)
-    while next_month(first) - datetime.timedelta(days=1) <= end and next_month(first) <= today:
+    while first < today and through(first, today) <= end:
         months.append(first)
         first = next_month(first)
     if not months:
         return [], [(start, end)]
     rest = [(start, months[0] - datetime.timedelta(days=1))] if start < months[0] else []
-    after = next_month(months[-1])
+    after = through(months[-1], today) + datetime.timedelta(days=1)
     if after <= end:
         rest.append((after, end))
     return months, rest
 
 
-def kept(months: list[datetime.date], norms: dict) -> list[datetime.date]:
-    """`months`, each kept under `norms` (counted now where it was not)."""
-    have = set(
-        SummarizedMonth.objects.filter(month__in=months, **norms).values_list("month", flat=True)
-    )
+def kept(months: list[datetime.date], norms: dict, today: datetime.date) -> list[datetime.date]:
+    """`months`, each kept under `norms` through the day it is kept by `today` (counted now
+    where it was not: the month under way on the first view of the day)."""
+    have = SummarizedMonth.objects.filter(month__in=months, **norms).values_list("month", "through")
+    have = {month for month, last in have if last == through(month, today)}
     missing = [month for month in months if month not in have]
     if missing:
-        _keep(missing, norms)
+        _keep(missing, norms, today)
     return months
 
 
-def _keep(months: list[datetime.date], norms: dict):
+def _keep(months: list[datetime.date], norms: dict, today: datetime.date):
     """Count `months` for every department and keep them."""
-    figures, skills = _count(months, norms)
+    figures, skills = _count(months, norms, through(months[-1], today))
     with transaction.atomic():
         # a report counting the same months meanwhile: its rows are replaced by these
         SummarizedMonth.objects.filter(month__in=months).delete()
@@ -106,14 +114,14 @@ def _keep(months: list[datetime.date], norms: dict):
             for (month, unit, skill, level), counted in skills.items()
         )
         SummarizedMonth.objects.bulk_create(
-            SummarizedMonth(month=month, **norms) for month in months
+            SummarizedMonth(month=month, through=through(month, today), **norms) for month in months
         )
 
 
-def _count(months: list[datetime.date], norms: dict) -> tuple[dict, dict]:
-    """The figures of `months` by (month, department) and by (month, business unit, skill,
-    level): one grouped query per kind of figure over the span the months lie in."""
-    span = (months[0], next_month(months[-1]) - datetime.timedelta(days=1))
+def _count(months: list[datetime.date], norms: dict, until: datetime.date) -> tuple[dict, dict]:
+    """The figures of `months` up to `until` by (month, department) and by (month, business
+    unit, skill, level): one grouped query per kind of figure over the span the months lie in."""
+    span = (months[0], until)
     wanted = set(months)
     figures: dict[tuple, dict] = {}
     for rows in _department_rows(span, norms):
@@ -131,12 +139,21 @@ def _count(months: list[datetime.date], norms: dict) -> tuple[dict, dict]:
 
 
 def drift(norms: dict) -> list[datetime.date]:
-    """The kept months whose figures are not what counting them again gives: a change made
-    past the receivers below (a repair in the database, a bulk load)."""
-    months = sorted(SummarizedMonth.objects.filter(**norms).values_list("month", flat=True))
-    if not months:
-        return []
-    figures, skills = _count(months, norms)
+    """The kept months whose figures are not what counting them again, through the same day,
+    gives: a change made past the receivers below (a repair in the database, a bulk load)."""
+    stored = dict(SummarizedMonth.objects.filter(**norms).values_list("month", "through"))
+    by_until: dict[datetime.date, list] = {}
+    for month, last in sorted(stored.items()):
+        # whole months are counted together, up to the last one's end; a part month alone
+        whole = last == next_month(month) - datetime.timedelta(days=1)
+        by_until.setdefault(max(stored.values()) if whole else last, []).append(month)
+    return sorted(
+        month for until, months in by_until.items() for month in _differing(months, norms, until)
+    )
+
+
+def _differing(months: list[datetime.date], norms: dict, until: datetime.date) -> set:
+    figures, skills = _count(months, norms, until)
     stored_figures = {
         (row.pop("month"), row.pop("department")): row
         for row in MonthFigures.objects.filter(month__in=months).values(
@@ -158,7 +175,7 @@ def drift(norms: dict) -> list[datetime.date]:
         for key in counted.keys() | stored.keys()
         if _filled(counted.get(key), names) != _filled(stored.get(key), names)
     }
-    return sorted(differ)
+    return differ
 
 
 def _filled(row, names) -> dict:
@@ -225,9 +242,9 @@ def _skill_rows(span: Days):
 
 
 def forget(days):
-    """Let go of the kept months these days lie in: their rows changed."""
-    this_month = first_of(timezone.localdate())
-    months = {first_of(day) for day in days if day and day < this_month}
+    """Let go of the kept months these days lie in: their rows changed. Today is not kept."""
+    today = timezone.localdate()
+    months = {first_of(day) for day in days if day and day < today}
     if months:
         SummarizedMonth.objects.filter(month__in=months).delete()
 
