@@ -448,8 +448,8 @@ class Trajectory(CountedInMonths):
         ordering = ["-agreed_start"]
         verbose_name = _("WPO trajectory")
         verbose_name_plural = _("WPO trajectories")
-        # the manager's figures count the month under way from the rows (the months before
-        # are kept): started, closed and stopped on the days of a part of the period
+        # the manager's figures count today from the rows (the days before are kept), and a
+        # part month at either end: started, closed and stopped on the days of a period
         indexes = [
             models.Index(fields=["agreed_start"], name="trajectory_by_start"),
             models.Index(

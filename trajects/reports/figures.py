@@ -1,7 +1,8 @@
 """The project manager's figures: the organisation per business unit and department over a
 period. Everything is counted and summed in the database, in a fixed number of queries however
-many participants there are; the project manager's add up the months that are over, kept per
-department (`trajects.reports.months`), and count the rest of the period from the rows. The
+many participants there are; the project manager's add up the months kept per department (those
+that are over, and the month under way up to yesterday: `trajects.reports.months`), and count
+the rest of the period from the rows. The
 page, the exports and the PDF report read the same `Report`.
 
 What counts where:
