@@ -142,11 +142,13 @@ def drift(norms: dict) -> list[datetime.date]:
     """The kept months whose figures are not what counting them again, through the same day,
     gives: a change made past the receivers below (a repair in the database, a bulk load)."""
     stored = dict(SummarizedMonth.objects.filter(**norms).values_list("month", "through"))
+    latest = max(stored.values(), default=None)
     by_until: dict[datetime.date, list] = {}
     for month, last in sorted(stored.items()):
-        # whole months are counted together, up to the last one's end; a part month alone
+        # whole months in one count (each month's rows end with it); a part month up to the
+        # day it was kept through
         whole = last == next_month(month) - datetime.timedelta(days=1)
-        by_until.setdefault(max(stored.values()) if whole else last, []).append(month)
+        by_until.setdefault(latest if whole else last, []).append(month)
     return sorted(
         month for until, months in by_until.items() for month in _differing(months, norms, until)
     )
